@@ -58,11 +58,12 @@ class Grade:
 
 NUMBER = re.compile(r"^\s*([-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)(\s*/\s*(\d+))?\s*$")
 SHAPE = re.compile(r"^[\s\[\](){},;x×*\d]*$")
+THOUSANDS = re.compile(r"(?<=\d)[,_ ](?=\d{3}(\D|$))")  # 1,050,624 / 1_050_624 / 1 050 624
 
 
 def parse_number(text: str) -> float | None:
-    """A typed number: "0.125", "1e-3" or "1/8" -> 0.125...; anything else -> None."""
-    match = NUMBER.match(text)
+    """A typed number: "0.125", "1e-3", "1/8" or "1,050,624"; anything else -> None."""
+    match = NUMBER.match(THOUSANDS.sub("", text))
     if not match:
         return None
     value = Fraction(match.group(1))

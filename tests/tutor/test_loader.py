@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tutor.content import AideStep, CheckStep, CodeStep, ConceptStep, DemoStep, Grade
+from tutor.content import parse_number, AideStep, CheckStep, CodeStep, ConceptStep, DemoStep, Grade
 from tutor.loader import LineLoader, load_curriculum
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken_lessons"
@@ -148,6 +148,14 @@ def test_grade_shape_wrong_or_unreadable(checks):
 ])
 def test_grade_numeric_with_tolerance(checks, typed, correct):
     assert checks["a-number"].grade(typed).correct is correct
+
+
+@pytest.mark.parametrize(("typed", "value"), [
+    ("1,050,624", 1050624.0), ("1_050_624", 1050624.0), ("1 050 624", 1050624.0),
+    ("1,5", None), ("12,3456", None),
+])
+def test_typed_numbers_may_group_thousands(typed, value):
+    assert parse_number(typed) == value
 
 
 def test_a_node_naming_a_lesson_that_does_not_exist(tmp_path):
