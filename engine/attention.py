@@ -201,6 +201,12 @@ class KVCache:
     def __getitem__(self, layer: int) -> LayerKVCache:
         return self.layers[layer]
 
+    def crop(self, length: int) -> None:
+        """Forget every cached position from `length` on (e.g. drafted tokens a verifier rejected)."""
+        for layer in self.layers:
+            if layer.k is not None:
+                layer.k, layer.v = layer.k[:, :, :length], layer.v[:, :, :length]  # (B, H, length, d)
+
 
 class MultiHeadAttention(nn.Module):
     """Multi-head self- or cross-attention (§3.2.2) with GPT-2's parameter names.

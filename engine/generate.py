@@ -140,13 +140,6 @@ def beam_search(model, idx, max_new_tokens, beam_width):
     return sequences, scores
 
 
-def _crop_cache(cache, length):
-    """Forget every cached position from `length` on (drafted tokens the target rejected)."""
-    for layer in cache.layers:
-        if layer.k is not None:
-            layer.k, layer.v = layer.k[:, :, :length], layer.v[:, :, :length]
-
-
 @torch.no_grad()
 def speculative_generate(target, draft, idx, max_new_tokens, k=4, temperature=1.0, top_k=None,
                          top_p=None, generator=None):
@@ -180,7 +173,7 @@ def speculative_generate(target, draft, idx, max_new_tokens, k=4, temperature=1.
         n, token = speculative_step(p, q, drafted, generator)
         idx = torch.cat([idx, drafted[None, :n], token[None]], dim=1)
         for cache in (target_cache, draft_cache):  # the newest token is fed next round
-            _crop_cache(cache, idx.size(1) - 1)
+            cache.crop(idx.size(1) - 1)
         rounds, accepted = rounds + 1, accepted + n
     stats = {"rounds": rounds, "drafted": rounds * k, "accepted": accepted,
              "acceptance_rate": accepted / (rounds * k)}

@@ -32,18 +32,20 @@ def check_shape(name: str, tensor: torch.Tensor, dims: str, **known: int) -> dic
     if leading:
         names = names[1:]
     shape = tuple(tensor.shape)
-    message = "expected " + name + " of shape " + _format_shape((["..."] if leading else []) + names)
-    if known:
-        message += " with " + ", ".join(f"{dim}={size}" for dim, size in known.items())
-    message += f", got {_format_shape(shape)}"
+
+    def mismatch() -> ShapeError:  # built only on failure: this runs on every decoding step
+        message = "expected " + name + " of shape " + _format_shape((["..."] if leading else []) + names)
+        if known:
+            message += " with " + ", ".join(f"{dim}={size}" for dim, size in known.items())
+        return ShapeError(message + f", got {_format_shape(shape)}")
 
     if len(shape) < len(names) or (not leading and len(shape) != len(names)):
-        raise ShapeError(message)
+        raise mismatch()
     sizes: dict[str, int] = dict(known)
     for dim, size in zip(names, shape[len(shape) - len(names):]):
         if dim.isdigit():
             if size != int(dim):
-                raise ShapeError(message)
+                raise mismatch()
         elif sizes.setdefault(dim, size) != size:
-            raise ShapeError(message)
+            raise mismatch()
     return {dim: sizes[dim] for dim in names if not dim.isdigit()}  # in the order of `dims`

@@ -269,6 +269,20 @@ def test_module_cache_gives_the_same_output_as_the_full_sequence():
     torch.testing.assert_close(torch.cat(steps, dim=1), attn(x))
 
 
+def test_cropped_cache_continues_as_if_the_dropped_tokens_never_came():
+    from engine.attention import KVCache, MultiHeadAttention
+
+    torch.manual_seed(0)
+    attn = MultiHeadAttention(C_ROPE, H, causal=True, positional="rope").double().eval()
+    x = torch.randn(B, T_k, C_ROPE, dtype=torch.float64)
+    cache = KVCache(n_layer=1, batch_size=B)
+    attn(x[:, :3], cache=cache[0])
+    attn(torch.randn(B, 2, C_ROPE, dtype=torch.float64), cache=cache[0])  # rejected drafts
+    cache.crop(3)
+    assert len(cache) == 3
+    torch.testing.assert_close(attn(x[:, 3:], cache=cache[0]), attn(x)[:, 3:])
+
+
 def test_module_checks_its_input():
     from engine.attention import MultiHeadAttention
 
