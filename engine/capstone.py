@@ -57,6 +57,18 @@ def component_entries(challenge_id):
     return entries
 
 
+def square_causal_mask(causal_mask):
+    """The challenge asks for the square causal_mask(T); with a KV cache the model also asks for
+    (T_q, T_k) masks, whose rows are the last T_q rows of the square (T_k, T_k) mask."""
+    def offset_causal_mask(T_q, T_k=None):
+        return causal_mask(T_q if T_k is None else T_k)[-T_q:]  # (T_q, T_k)
+    return offset_causal_mask
+
+
+# Learner functions whose challenge signature is narrower than what the model calls.
+ADAPTERS = {"causal_mask": square_causal_mask}
+
+
 def learner_components(codes):
     """(Components with the learner's functions, {field: challenge id or "engine"}).
 
@@ -75,7 +87,8 @@ def learner_components(codes):
         for entry, field in entries:
             if entry not in namespace:
                 raise ValueError(f"{challenge_id}: the code defines no function {entry}()")
-            replaced[field] = namespace[entry]
+            adapt = ADAPTERS.get(field)
+            replaced[field] = adapt(namespace[entry]) if adapt else namespace[entry]
             used[field] = challenge_id
     return Components(**replaced), used
 

@@ -14,6 +14,7 @@ from engine.capstone import (
 )
 from engine.config import TransformerConfig
 from engine.models import GPT
+from lessons import LESSONS_DIR as LESSONS
 
 ATTENTION = '''
 import math
@@ -84,6 +85,20 @@ def test_learner_code_runs_inside_the_model():
                                reference, atol=1e-5, rtol=0)
     wrong = logits({"attention/scaled-dot-product": UNSCALED_ATTENTION})
     assert (wrong - reference).abs().max() > 1e-4
+
+
+def test_the_learners_square_causal_mask_also_serves_cached_decoding():
+    solution = (LESSONS / "stacking" / "causal-mask" / "solution.py").read_text()
+    components, used = learner_components({"stacking/causal-mask": solution})
+    assert used["causal_mask"] == "stacking/causal-mask"
+    config = TransformerConfig.nano(vocab_size=29, block_size=13, n_embd=30)
+    idx = torch.randint(29, (1, 11), generator=torch.Generator().manual_seed(0))
+    torch.manual_seed(0)
+    model = GPT(config, components=components).eval()
+    full = model(idx)
+    cache = model.new_cache(1)
+    steps = [model(idx[:, :4], cache=cache)] + [model(idx[:, t: t + 1], cache=cache) for t in range(4, 11)]
+    torch.testing.assert_close(torch.cat(steps, dim=1), full, atol=1e-5, rtol=0)
 
 
 def test_missing_entry_function_is_named():
