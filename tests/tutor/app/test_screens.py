@@ -1,0 +1,292 @@
+"""Pilot tests of each screen's behaviour, on the fixture curriculum and a scripted engine."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.tutor.app.conftest import TODAY, ScriptedClient, complete_lessons
+from tutor.app import make_app
+from tutor.dialogs.confirm import ConfirmDialog
+from tutor.loader import load_curriculum
+from tutor.messages import OpenLesson
+from tutor.paths import engine_source
+from tutor.rules import HINT_COST
+from tutor.screens.code_cell import AUTOSAVE_DELAY_S, CodeCellScreen, SolutionScreen
+from tutor.screens.help import HelpScreen
+from tutor.screens.lesson import LessonScreen
+from tutor.screens.lexicon import LexiconScreen
+from tutor.screens.progress import ProgressScreen
+from tutor.store import ProgressStore
+from tutor.widgets.dialogue import AideDialogue
+from tutor.widgets.graph_map import SYMBOL, GraphMap
+from tutor.widgets.verdict_panel import VerdictPanel
+from tutor.worker_client import WorkerCancelled, WorkerError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
+PASS = {"status": "pass", "summary": "All 4 trials match the reference.", "trace": []}
+CHALLENGE = "attention/dot-product"
+
+
+@pytest.fixture(scope="module")
+def curriculum():
+    return load_curriculum(FIXTURES)
+
+
+def build(curriculum, client=None, *, typing=False, completed=("tokens",)):
+    store = ProgressStore()
+    complete_lessons(store, curriculum, list(completed))
+    return make_app(curriculum=curriculum, store=store, client=client or ScriptedClient(PASS),
+                    typing=typing, today=lambda: TODAY)
+
+
+async def open_cell(pilot) -> CodeCellScreen:
+    pilot.app.post_message(OpenLesson("attention", 4))
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CodeCellScreen)
+    return pilot.app.screen
+
+
+def messages(app) -> str:
+    return "\n".join(f"{n.title} {n.message}" for n in app._notifications)
+
+
+async def test_aide_types_out_and_a_key_finishes_the_line(curriculum):
+    app = build(curriculum, typing=True)
+    async with app.run_test() as pilot:
+        app.post_message(OpenLesson("attention", 0))
+        await pilot.pause()
+        dialogue = app.screen.query_one(AideDialogue)
+        assert not dialogue.finished
+        await pilot.press("space")
+        assert dialogue.finished and app.screen.index == 0
+        await pilot.press("space")  # a finished line: space moves on
+        assert app.screen.index == 1
+
+
+async def test_locked_node_says_what_unlocks_it(curriculum):
+    app = build(curriculum, completed=())
+    async with app.run_test() as pilot:
+        graph_map = app.screen.query_one(GraphMap)
+        assert graph_map.cursor == "tokens"
+        await pilot.press("down")
+        assert graph_map.cursor == "attention"
+        info = str(app.screen.query_one("#node-info").content)
+        assert "Unlocks when you master: Tokenizer → embedding" in info
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, LessonScreen)
+        assert "Attention is locked" in messages(app)
+
+
+async def test_map_states_read_without_colour(curriculum, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = build(curriculum)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        drawn = app.screen.query_one(GraphMap).render().plain
+        assert f"{SYMBOL['mastered']} Tokenizer" in drawn
+        assert f"{SYMBOL['available']} Attention" in drawn
+        assert f"{SYMBOL['locked']} Multi-head" in drawn
+        assert " next " in drawn  # the recommended box is marked in text, not only in colour
+
+
+async def test_hints_one_at_a_time_cost_xp(curriculum):
+    app = build(curriculum)
+    async with app.run_test() as pilot:
+        cell = await open_cell(pilot)
+        xp = app.summary.xp
+        await pilot.press("ctrl+g")
+        hints = str(cell.query_one("#hints").content)
+        assert "hint 1 of 3" in hints and "hint 2 of 3 (costs XP)" in hints
+        assert curriculum.challenge(CHALLENGE).hints[1] not in hints
+        assert app.summary.xp == xp - HINT_COST
+        await pilot.press("ctrl+g", "ctrl+g", "ctrl+g")
+        assert cell.hints_taken == 3
+        assert "No more hints" in messages(app)
+
+
+async def test_solution_only_after_a_pass(curriculum):
+    client = ScriptedClient({"status": "fail", "summary": "not yet", "trace": []})
+    app = build(curriculum, client)
+    async with app.run_test() as pilot:
+        cell = await open_cell(pilot)
+        await pilot.press("ctrl+o")
+        assert app.screen is cell
+        client.verdict = PASS
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "PASS" in str(cell.query_one(VerdictPanel).query_one(".status").content)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, SolutionScreen)
+
+
+class BlockingClient(ScriptedClient):
+    """A check that runs until cancelled, like a learner's infinite loop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started, self.cancelled = threading.Event(), threading.Event()
+
+    def check(self, spec, code, filename="cell.py"):
+        self.started.set()
+        self.cancelled.wait(10)
+        raise WorkerCancelled("cancelled")
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+
+async def test_a_running_cell_can_be_cancelled_and_the_ui_stays_live(curriculum):
+    client = BlockingClient()
+    app = build(curriculum, client)
+    async with app.run_test() as pilot:
+        cell = await open_cell(pilot)
+        cell.query_one("#editor").load_text("while True: pass\n")
+        await pilot.press("ctrl+r")
+        assert client.started.wait(5)
+        await pilot.press("ctrl+g")  # the UI still answers while the check runs
+        assert cell.hints_taken == 1
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert client.cancelled.is_set()
+        assert app.screen is cell  # escape cancelled the run, it did not leave
+        assert "Cancelled" in str(cell.query_one(VerdictPanel).query_one(".status").content)
+        assert app.store.draft(CHALLENGE) == "while True: pass\n"
+
+
+async def test_engine_errors_are_messages_not_crashes(curriculum):
+    class Broken(ScriptedClient):
+        def check(self, spec, code, filename="cell.py"):
+            raise WorkerError("the worker stopped: out of memory")
+
+    app = build(curriculum, Broken())
+    async with app.run_test() as pilot:
+        cell = await open_cell(pilot)
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "out of memory" in messages(app)
+        assert "ERROR" in str(cell.query_one(VerdictPanel).query_one(".status").content)
+        assert app.is_running
+
+
+async def test_store_errors_are_messages_not_crashes(curriculum, monkeypatch):
+    def disk_full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    app = build(curriculum)
+    async with app.run_test() as pilot:
+        monkeypatch.setattr(app.store, "record", disk_full)
+        app.post_message(OpenLesson("attention", 2))
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert "Could not save progress" in messages(app)
+        assert app.is_running
+
+
+async def test_draft_is_saved_as_the_learner_types(curriculum):
+    app = build(curriculum)
+    async with app.run_test() as pilot:
+        await open_cell(pilot)
+        await pilot.press("#", " ", "h", "i")
+        assert app.store.draft(CHALLENGE) is None  # not on every key: after a pause
+        await pilot.pause(AUTOSAVE_DELAY_S + 0.2)
+        assert app.store.draft(CHALLENGE) == "# hi" + curriculum.challenge(CHALLENGE).starter_code()
+
+
+async def test_lexicon_opens_the_engine_source_at_the_definition(curriculum):
+    app = build(curriculum)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x")
+        assert isinstance(app.screen, LexiconScreen)
+        await pilot.press("down", "enter")  # "Causal mask"
+        await pilot.pause()
+        source = app.screen.query_one("#source")
+        ref = engine_source("engine.attention:causal_mask")
+        assert source.text == ref.path.read_text(encoding="utf-8")
+        assert source.cursor_location == (ref.line - 1, 0)
+        assert source.scroll_offset.y == ref.line - 1
+        assert "def causal_mask" in source.document.get_line(ref.line - 1)
+        assert source.language == "python"
+
+
+async def test_palette_finds_terms_and_opens_them(curriculum):
+    app = build(curriculum)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+p", *"causal")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LexiconScreen)
+        terms = app.screen.query_one("#terms")
+        assert terms.get_option_at_index(terms.highlighted).id == "Causal mask"
+
+
+async def test_reset_asks_first(curriculum):
+    app = build(curriculum)
+    async with app.run_test() as pilot:
+        await pilot.press("p")
+        assert isinstance(app.screen, ProgressScreen)
+        await pilot.press("r")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        assert app.summary.xp > 0
+        await pilot.press("r", "y")
+        await pilot.pause()
+        assert app.summary.xp == 0 and app.store.events() == []
+
+
+async def test_export_writes_the_progress(curriculum, isolated_aide_home):
+    app = build(curriculum)
+    async with app.run_test() as pilot:
+        await pilot.press("p", "e")
+        exported = isolated_aide_home / f"aide-progress-{TODAY.isoformat()}.json"
+        assert '"format": "aide-progress"' in exported.read_text()
+
+
+async def test_help_lists_the_keys(curriculum):
+    app = build(curriculum)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(s.content.title) for s in app.screen.query(".keys"))
+        for section in ("Everywhere", "Map", "Lesson", "Code cell", "Lexicon", "Progress"):
+            assert section in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_external_editor_edits_then_checks(curriculum, monkeypatch):
+    monkeypatch.setenv("EDITOR", """sh -c 'echo "# edited" >> "$0"'""")
+    client = ScriptedClient(PASS)
+    app = build(curriculum, client)
+    async with app.run_test() as pilot:
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # no terminal to hand over
+        cell = await open_cell(pilot)
+        await pilot.press("ctrl+e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert cell.code.endswith("# edited\n")
+        assert client.checked == [cell.code]
+
+
+async def test_achievements_are_announced_once(curriculum):
+    app = build(curriculum, completed=())
+    async with app.run_test() as pilot:
+        app.post_message(OpenLesson("tokens", 1))
+        await pilot.pause()
+        await pilot.press(*"50", "enter")
+        await pilot.pause()
+        assert "★ First Steps" in messages(app)
+        assert app.store.achievements().keys() == {"first-steps"}

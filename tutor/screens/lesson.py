@@ -1,0 +1,191 @@
+"""A lesson, one step at a time: AIDE's dialogue, concept cards, checks, code cells and demos."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+from tutor.content import AideStep, CheckStep, CodeStep, ConceptStep, DemoStep, Lesson
+from tutor.rules import COMPLETED, challenge_histories, check_histories
+from tutor.widgets.check_panel import CheckPanel
+from tutor.widgets.dialogue import AideDialogue
+from tutor.widgets.xp_header import XPHeader
+
+
+class CodeStepCard(Vertical):
+    """A code step inside the lesson: the task, its state, and the way into the editor."""
+
+    def __init__(self, challenge, passed: bool) -> None:
+        super().__init__(classes="card code-step")
+        self.challenge = challenge
+        self.passed = passed
+
+    def compose(self) -> ComposeResult:
+        mark = "✓ passed" if self.passed else "○ to do"
+        yield Static(Text.assemble(("Code challenge: ", "bold"), self.challenge.title,
+                                   f"   {mark}"), classes="card-title")
+        yield Markdown(self.challenge.prompt)
+        yield Static("Press Enter to open the code cell.", classes="tip")
+
+
+class LessonScreen(Screen):
+    BINDINGS = [
+        Binding("right,n", "next", "Next"),
+        Binding("left,b", "back", "Back"),
+        # also while an answer box has the focus (it takes letters and arrows)
+        Binding("pagedown", "next", "Next", show=False, priority=True),
+        Binding("pageup", "back", "Back", show=False, priority=True),
+        Binding("space", "skip", "Skip typing", show=False),
+        Binding("enter", "enter", "Open/submit", show=False),
+        Binding("escape", "app.map", "Map"),
+        *[Binding(str(n), f"digit({n})", f"Answer {n}", show=False) for n in range(10)],
+    ]
+
+    def __init__(self, lesson: Lesson, step: int | None = None) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.start_step = step
+        self.index = 0
+
+    def compose(self) -> ComposeResult:
+        yield XPHeader()
+        yield Static(id="lesson-head")
+        yield VerticalScroll(id="step")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.remember_place(self.lesson.id)
+        progress = self.app.summary.lessons[self.lesson.id]
+        step = self.start_step if self.start_step is not None else progress.resume_step
+        self.show_step(step)
+
+    # -- what the learner has done, from the event log --------------------------------------
+
+    def check_solved(self, check: CheckStep) -> bool:
+        history = check_histories(self.app.store.events(self.lesson.id)).get(
+            (self.lesson.id, check.id))
+        return bool(history and history.first_correct_attempt)
+
+    def challenge_passed(self, challenge_id: str) -> bool:
+        history = challenge_histories(self.app.store.events(self.lesson.id)).get(challenge_id)
+        return bool(history and history.runs_before_pass is not None)
+
+    # -- steps ------------------------------------------------------------------------------
+
+    @property
+    def step(self):
+        return self.lesson.steps[self.index]
+
+    def show_step(self, index: int) -> None:
+        self.index = max(0, min(index, len(self.lesson.steps) - 1))
+        self.app.record(lambda store: store.record_step(self.lesson.id, self.index))
+        container = self.query_one("#step", VerticalScroll)
+        container.remove_children()
+        container.mount_all(self._step_widgets(self.step))
+        container.scroll_home(animate=False)
+        self._update_head()
+        self.call_after_refresh(self._focus_step)
+
+    def _step_widgets(self, step):
+        if isinstance(step, AideStep):
+            return [AideDialogue(step.text, typing=self.app.typing)]
+        if isinstance(step, ConceptStep):
+            return [Vertical(Static(step.title, classes="card-title"), Markdown(step.body),
+                             classes="card")]
+        if isinstance(step, CheckStep):
+            return [CheckPanel(step, solved=self.check_solved(step))]
+        if isinstance(step, CodeStep):
+            challenge = self.app.curriculum.challenges.get(step.challenge)
+            if challenge is None:
+                return [Static(f"The challenge `{step.challenge}` did not load.", classes="error")]
+            return [CodeStepCard(challenge, self.challenge_passed(challenge.id))]
+        if isinstance(step, DemoStep):
+            from tutor.demos import demo_widget
+
+            return [Static(step.caption, classes="caption"), demo_widget(step.name, step.params)]
+        return []
+
+    def _focus_step(self) -> None:
+        for demo in self.query(".demo"):
+            demo.focus()
+
+    def _update_head(self) -> None:
+        graph = self.app.curriculum.graph
+        total = len(self.lesson.steps)
+        unlocks = [n.label for n in graph.nodes if self.lesson.node in n.requires]
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append(f" {self.lesson.title} ", style="bold")
+        head.append(f" step {self.index + 1}/{total} ")
+        head.append("▰" * (self.index + 1) + "▱" * (total - self.index - 1), style="green")
+        if unlocks:
+            head.append(f"  unlocks: {', '.join(unlocks)}", style="dim")
+        self.query_one("#lesson-head", Static).update(head)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_next(self) -> None:
+        if self.index + 1 < len(self.lesson.steps):
+            self.show_step(self.index + 1)
+        else:
+            self.finish()
+
+    def action_back(self) -> None:
+        if self.index > 0:
+            self.show_step(self.index - 1)
+
+    def action_skip(self) -> None:
+        typing = [d for d in self.query(AideDialogue) if not d.finished]
+        if typing:
+            typing[0].skip()
+        else:
+            self.action_next()
+
+    def action_digit(self, digit: int) -> None:
+        """Picks option `digit`, or starts typing a numeric answer with it."""
+        for panel in self.query(CheckPanel):
+            panel.digit(digit)
+
+    def action_enter(self) -> None:
+        if isinstance(self.step, CodeStep) and self.step.challenge in self.app.curriculum.challenges:
+            self.open_code_cell(self.step.challenge)
+        elif isinstance(self.step, CheckStep) and self.query(CheckPanel):
+            panel = self.query_one(CheckPanel)
+            if panel.solved:
+                self.action_next()
+            elif panel.check.options:
+                panel.submit()
+            else:
+                panel.start_typing()
+        else:
+            self.action_skip()
+
+    def open_code_cell(self, challenge_id: str) -> None:
+        from tutor.screens.code_cell import CodeCellScreen
+
+        challenge = self.app.curriculum.challenge(challenge_id)
+        self.app.push_screen(CodeCellScreen(challenge), lambda _: self.show_step(self.index))
+
+    @on(CheckPanel.Answered)
+    def _answered(self, event: CheckPanel.Answered) -> None:
+        grade = event.grade
+        gained = self.app.record(
+            lambda store: store.record_check(self.lesson.id, event.check.id, grade.correct,
+                                             grade.chosen))
+        event.control.show_result(grade, max(0, gained or 0))
+
+    def finish(self) -> None:
+        """Past the last step: back to the map if the lesson is complete, else say what is left."""
+        progress = self.app.summary.lessons[self.lesson.id]
+        if progress.status != COMPLETED:
+            left = (progress.checks_total - progress.checks_done
+                    + progress.challenges_total - progress.challenges_passed)
+            self.notify(f"{left} check(s) or challenge(s) of this lesson are still open.",
+                        title="Almost there")
+            return
+        self.app.remember_place(None)
+        self.app.action_map()

@@ -1,0 +1,1 @@
+"""Reusable widgets: the architecture map, the XP header, AIDE's voice, checks, verdicts, plots."""
