@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,8 +71,11 @@ def dim_names(spec: ChallengeSpec) -> list[str]:
     def visit_input(input_spec: dict):
         for dim in input_spec.get("shape", []):
             add(dim)
-        for key in ("high", "value"):
-            add(input_spec.get(key))
+        kind = input_spec.get("kind", "tensor")
+        if kind == "long":
+            add(input_spec.get("high"))
+        if kind == "int":  # elsewhere a string `value` is a literal (e.g. activation="gelu")
+            add(input_spec.get("value"))
         for arg in input_spec.get("args", []):
             add(arg)
 
@@ -91,6 +95,9 @@ def dim_names(spec: ChallengeSpec) -> list[str]:
         for override in (trial.get("args") or {}).values():
             if isinstance(override, dict):
                 visit_input(override)
+    for expr in spec.dims.values():  # `d_model: H * d_head` needs a size for d_head too
+        for name in re.findall(r"[A-Za-z_]\w*", str(expr)):
+            add(name)
     return [name for name in names if name not in spec.dims]
 
 
@@ -135,7 +142,10 @@ def make_input(input_spec: dict, sizes: dict[str, int], generator: torch.Generat
     if kind == "tensor":
         if "value" in input_spec:
             return input_spec["value"]
-        return torch.randn(shape, generator=generator, dtype=dtype)
+        # `scale` reaches the large values where naive code overflows (e.g. logits of 1e3)
+        return torch.randn(shape, generator=generator, dtype=dtype) * input_spec.get("scale", 1)
+    if kind == "uniform":
+        return torch.rand(shape, generator=generator, dtype=dtype)
     if kind == "mask":
         return random_mask(shape, generator, full_row=bool(input_spec.get("full_rows")))
     if kind == "causal":

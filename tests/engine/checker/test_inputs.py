@@ -60,3 +60,33 @@ def test_masks_let_every_row_attend_except_the_requested_full_row():
 
 def test_dim_expressions():
     assert evaluate_dim("H * d_head + 1", {"H": 3, "d_head": 5}) == 16
+
+
+def test_a_dim_named_only_inside_a_derived_dim_gets_a_size_and_literal_strings_are_not_dims():
+    spec = parse_spec({
+        "dims": {"C": "H * d"},
+        "functions": [{
+            "entry": "f", "reference": "engine.attention:merge_heads",
+            "args": {"x": {"shape": ["B", "T", "C"]}, "activation": {"value": "gelu"}},
+            "output": ["B", "T", "C"],
+        }],
+    })
+    [trial] = make_trials(spec)
+    assert trial.sizes["C"] == trial.sizes["H"] * trial.sizes["d"]
+    assert "gelu" not in trial.sizes
+    assert make_call(spec.functions[0], trial, torch.float64).args[1] == "gelu"
+
+
+def test_uniform_and_scaled_inputs():
+    spec = parse_spec({
+        "functions": [{
+            "entry": "f", "reference": "engine.attention:softmax",
+            "args": {"u": {"kind": "uniform", "shape": ["N"]},
+                     "logits": {"shape": ["N", "V"], "scale": 1000}},
+            "output": ["N", "V"],
+        }],
+    })
+    [trial] = make_trials(spec)
+    u, logits = make_call(spec.functions[0], trial, torch.float64).args
+    assert ((u >= 0) & (u < 1)).all() and u.sum() != 1
+    assert logits.abs().max() > 100
