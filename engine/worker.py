@@ -100,15 +100,18 @@ def handle(request: dict, protocol: Protocol) -> dict:
     raise ValueError(f"unknown op {op!r}")
 
 
-# Demos and the capstone train small models: their child may use every core again.
+# Demos and the capstone train small models: their child may use more threads again, but one
+# core stays free for the app (an oversubscribed OpenMP pool on a busy machine runs ~10x slower).
+TRAINING_THREADS = max(1, (os.cpu_count() or 1) - 1)
+
 
 def _demo(name: str, params: dict, report):
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(TRAINING_THREADS)
     return demos.run(name, params, on_progress=report)
 
 
 def _capstone(payload: dict, report):
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(TRAINING_THREADS)
     return run_capstone(**payload, on_progress=report)
 
 
