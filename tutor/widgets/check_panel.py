@@ -83,7 +83,8 @@ class CheckPanel(Vertical):
                    if self.check.mode == "multiple" else "Press a number or click an answer.")
             yield Static(tip, classes="tip")
         else:
-            example = "(2, 4, 10, 10)" if self.check.mode == "shape" else "a number, e.g. 0.125"
+            # neutral examples: a real lesson's answer must not appear as the hint
+            example = "a shape, e.g. (3, 5, 7)" if self.check.mode == "shape" else "a number, e.g. 0.5"
             yield Input(placeholder=f"Type {example} and press Enter", classes="answer",
                         select_on_focus=False)
             yield Static("Start typing (or press Enter); escape leaves the box.", classes="tip")
@@ -149,8 +150,8 @@ class CheckPanel(Vertical):
             self.solved = True
             self.show_solved(xp)
             return
-        for i in grade.chosen or ():
-            if isinstance(i, int) and i < len(rows):
+        if rows:  # an option check: `chosen` holds the picked indices (else a typed number/shape)
+            for i in grade.chosen or ():
                 rows[i].set_mark("✗", "wrong")
         self.selected.clear()
         feedback.set_classes("feedback wrong")

@@ -290,3 +290,20 @@ async def test_achievements_are_announced_once(curriculum):
         await pilot.pause()
         assert "★ First Steps" in messages(app)
         assert app.store.achievements().keys() == {"first-steps"}
+
+
+async def test_a_wrong_typed_number_shows_its_why_and_the_check_stays_open(curriculum):
+    from tutor.widgets.check_panel import CheckPanel
+
+    app = build(curriculum, completed=())
+    async with app.run_test() as pilot:
+        app.post_message(OpenLesson("tokens", 1))
+        await pilot.pause()
+        panel = app.screen.query_one(CheckPanel)
+        await pilot.press("4", "9", "enter")
+        await pilot.pause()
+        assert not panel.solved
+        assert "One row per token id." in str(panel.query_one(".feedback").render())
+        await pilot.press("backspace", "backspace", "5", "0", "enter")
+        await pilot.pause()
+        assert panel.solved
