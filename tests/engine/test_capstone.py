@@ -40,13 +40,6 @@ def merge_heads(x):
 '''
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 def test_component_entries_from_challenge_files_and_defaults():
     assert component_entries("attention/scaled-dot-product") == [("scaled_dot_product_attention", "attention")]

@@ -8,13 +8,6 @@ from engine import demos
 from engine.positional import sinusoidal_encoding
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 def run(name, **params):
     result = demos.run(name, params)

@@ -88,14 +88,6 @@ def test_next_token_loss_is_cross_entropy_per_position():
     torch.testing.assert_close(next_token_loss(logits, targets), expected)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    # Tiny models train fastest on one thread; two spin against each other on a busy machine.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 N_SYMBOLS, N_COPY = 10, 5
 SEP = N_SYMBOLS  # the separator token
