@@ -45,3 +45,9 @@ def mask_inverted(x, w_qkv, b_qkv, w_o, b_o, n_head, mask=None):
     q, k, v = (_split(t, n_head) for t in (x @ w_qkv.T + b_qkv).split(C, dim=-1))
     out = _attend(q, k, v, mask, 1 / math.sqrt(C // n_head), blocked=mask)
     return _merge(out) @ w_o.T + b_o
+
+
+def mask_ignored(x, w_qkv, b_qkv, w_o, b_o, n_head, mask=None):
+    C = x.shape[-1]
+    q, k, v = (_split(t, n_head) for t in (x @ w_qkv.T + b_qkv).split(C, dim=-1))
+    return _merge(_attend(q, k, v, None, 1 / math.sqrt(C // n_head))) @ w_o.T + b_o

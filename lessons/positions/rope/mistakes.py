@@ -37,3 +37,9 @@ def missing_factor_two(x, positions=None, base=10000.0):
 def positions_ignored(x, positions=None, base=10000.0):
     cos, sin = _cos_sin(x, None, base)
     return _rotate_pairs(x, cos, sin)
+
+
+def halves_not_interleaved(x, positions=None, base=10000.0):
+    cos, sin = _cos_sin(x, positions, base)
+    x1, x2 = x[..., 0::2], x[..., 1::2]
+    return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)

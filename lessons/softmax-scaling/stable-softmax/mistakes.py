@@ -20,3 +20,8 @@ def sum_over_everything(x, dim=-1):
 
 def not_normalised(x, dim=-1):
     return torch.exp(x - x.amax(dim=dim, keepdim=True))
+
+
+def global_max(x, dim=-1):
+    e = torch.exp(x - x.max())
+    return e / e.sum(dim=dim, keepdim=True)

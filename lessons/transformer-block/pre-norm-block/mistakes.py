@@ -17,3 +17,8 @@ def residual_around_norm(x, ln_1, attn, ln_2, mlp):
     x = h + attn(h)
     h = ln_2(x)
     return h + mlp(h)
+
+
+def one_norm_twice(x, ln_1, attn, ln_2, mlp):
+    x = x + attn(ln_1(x))
+    return x + mlp(ln_1(x))
