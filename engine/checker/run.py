@@ -65,7 +65,12 @@ def judge(spec: ChallengeSpec, code: str, filename: str) -> Verdict:
                 with tracer:
                     got = entries[function.entry](*args, **kwargs)
             except BaseException as error:
-                return _raised(error, function.entry, tracer, names, filename, trial.index + 1)
+                if failure is not None:  # the first problem, in trial order, is the one to fix
+                    return _failed(spec, failure, calls, outputs, len(trials))
+                verdict = _raised(error, function.entry, tracer, names, filename, trial.index + 1)
+                if trial.index > 0:  # earlier trials ran: this one's inputs are the likely cause
+                    verdict.summary += _special_inputs(trial, len(trials))
+                return verdict
             if tracer.forbidden_use is not None:  # raised, then swallowed by the learner's code
                 return _forbidden(tracer.forbidden_use, trial.index + 1)
             if not first_table:
@@ -120,6 +125,24 @@ def _engine_import_line(tree: ast.AST) -> int | None:
         if any(module.split(".")[0] == "engine" for module in modules):
             return node.lineno
     return None
+
+
+def _special_inputs(trial: Trial, count: int) -> str:
+    """" (trial 5 of 5, where bias=None)": what is special about the trial that raised, since an
+    input the other trials did not have (no mask, B=1, a None) is often the cause."""
+    overrides = []
+    for name, value in (trial.spec.get("args") or {}).items():
+        if value == "omit":
+            overrides.append(f"{name} is not passed")
+        elif isinstance(value, dict) and "value" not in value:
+            overrides.append(f"{name} is a {value.get('kind', 'tensor')}"
+                             + (" with a fully masked row" if value.get("full_rows") else ""))
+        else:
+            literal = value.get("value") if isinstance(value, dict) else value
+            overrides.append(f"{name}={literal!r}")
+    overrides += [f"{dim}={size}" for dim, size in (trial.spec.get("sizes") or {}).items()]
+    where = f", where {', '.join(overrides)}" if overrides else ""
+    return f" (trial {trial.index + 1} of {count}{where})"
 
 
 def _run_reference(function: FunctionSpec, call: Call):

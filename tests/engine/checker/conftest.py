@@ -1,6 +1,6 @@
 """Checker tests run `engine.checker.run.check` in this process: it sets torch's default dtype
-to the challenge's, so each test gets the default back. One thread, as in the worker: tiny ops
-on a busy two-core machine are ten times slower with a thread pool."""
+to the challenge's, so each test gets the default back (tests/engine/conftest.py already runs
+them on one thread, as the worker's jobs do)."""
 
 from pathlib import Path
 
@@ -29,9 +29,7 @@ def challenge_spec(challenge_id: str) -> dict:
 
 @pytest.fixture(autouse=True)
 def torch_state():
-    dtype, threads = torch.get_default_dtype(), torch.get_num_threads()
-    torch.set_num_threads(1)
+    dtype = torch.get_default_dtype()
     torch.manual_seed(0)
     yield
     torch.set_default_dtype(dtype)
-    torch.set_num_threads(threads)

@@ -47,3 +47,26 @@ def test_the_starter_fails_and_the_solution_passes(challenge_id):
     starter = check(spec, (folder / "starter.py").read_text(encoding="utf-8"), "starter.py")
     solution = check(spec, (folder / "solution.py").read_text(encoding="utf-8"), "solution.py")
     assert starter["status"] == "fail" and solution["status"] == "pass", (starter["summary"], solution["summary"])
+
+
+LAYER_NORM_WITHOUT_NONE_BIAS = '''
+import torch
+
+def layer_norm(x, weight, bias, eps=1e-5):
+    mean = x.mean(-1, keepdim=True)
+    var = x.var(-1, keepdim=True, unbiased=False)
+    return (x - mean) / torch.sqrt(var + eps) * weight + bias
+'''
+
+
+def test_an_error_on_a_later_trial_names_that_trials_special_inputs():
+    verdict = check(challenge_spec("attention-block/layer-norm"), LAYER_NORM_WITHOUT_NONE_BIAS)
+    assert verdict["status"] == "error"
+    assert verdict["summary"].endswith("(trial 5 of 5, where bias=None, B=1)")
+
+
+def test_an_earlier_failure_is_reported_before_a_later_error():
+    wrong_first = LAYER_NORM_WITHOUT_NONE_BIAS.replace("unbiased=False", "unbiased=True")
+    verdict = check(challenge_spec("attention-block/layer-norm"), wrong_first)
+    assert verdict["status"] == "fail"
+    assert verdict["mistake"] == "unbiased-variance"
