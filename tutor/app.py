@@ -26,7 +26,10 @@ from tutor.store import ProgressStore
 if TYPE_CHECKING:
     from tutor.worker_client import WorkerClient
 
-PLACE = "place"  # setting: where the learner was: {"lesson": id} or {} for the map
+# Settings kept in the progress store.
+PLACE = "place"  # where the learner was: {"lesson": id} or {} for the map
+WELCOMED = "welcomed"  # AIDE has said hello (on the first launch only)
+TYPING = "typing"  # AIDE's lines are typed out (True) or shown whole (False)
 
 
 class AideApp(App[None]):
@@ -53,7 +56,8 @@ class AideApp(App[None]):
         self.store = store
         self.client = client
         self.owns_client = owns_client  # a client shared with the caller outlives the app
-        self.typing = typing  # AIDE's text typed out; off in tests and snapshots
+        # AIDE's text typed out: the learner's choice; `typing=False` (tests, snapshots) wins.
+        self.typing = typing and bool(store.setting(TYPING, True))
         self.today = today
         self.set_reactive(AideApp.summary, self._summarize())
         # Achievements earned before this session (an import, an older version) are not news.
@@ -77,6 +81,10 @@ class AideApp(App[None]):
         place = self.store.setting(PLACE, {})
         if place.get("lesson") in self.curriculum.lessons:
             self.post_message(OpenLesson(place["lesson"]))
+        elif not self.store.setting(WELCOMED, False):
+            from tutor.dialogs.welcome import WelcomeDialog
+
+            self.push_screen(WelcomeDialog(), lambda _: self.save_setting(WELCOMED, True))
         self.warm_engine()
         self.set_interval(0.25, self._poll_engine, name="engine-status")
 
@@ -142,6 +150,12 @@ class AideApp(App[None]):
         except Exception as exc:
             self.notify(f"Could not save a setting: {exc}", title="Progress", severity="error")
 
+    def action_toggle_typing(self) -> None:
+        self.typing = not self.typing
+        self.save_setting(TYPING, self.typing)
+        self.notify("AIDE types its lines out." if self.typing
+                    else "AIDE's lines appear whole at once.", title="Typing")
+
     def remember_place(self, lesson_id: str | None) -> None:
         """Where the app reopens: this lesson, or the map (None)."""
         self.save_setting(PLACE, {"lesson": lesson_id} if lesson_id else {})
@@ -169,9 +183,10 @@ class AideApp(App[None]):
         self.push_screen(FaqScreen(message.question))
 
     def action_map(self) -> None:
-        """Back to the map, closing whatever is open above it."""
+        """Back to the map, closing whatever is open above it; the app reopens there too."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
+        self.remember_place(None)
 
     def action_lexicon(self) -> None:
         self.post_message(OpenLexicon())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from rich.text import Text
 from textual import work
@@ -10,8 +10,6 @@ from textual.binding import Binding
 
 from tutor.demos.view import DemoView
 from tutor.widgets.line_chart import line_chart
-
-TRAIN_TIMEOUT_S = 600.0  # minutes of CPU on a small machine; escape leaves it running in the worker
 
 
 class TrainingLoss(DemoView):
@@ -37,15 +35,13 @@ class TrainingLoss(DemoView):
         self.status = "◌ training in the engine…"
         self.fetch()
 
-    def request(self) -> tuple[str, dict[str, Any]]:
-        """The worker op and payload that train and stream progress."""
-        return "demo", {"name": self.NAME, "params": self.params}
+    def train(self, on_progress: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+        """Train in the engine (on the worker thread), streaming progress to `on_progress`."""
+        return self.app.client.demo(self.NAME, self.params, on_progress=on_progress)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="demo")
     def fetch(self) -> dict[str, Any]:
-        op, payload = self.request()
-        return self.app.client.request(op, payload, timeout=TRAIN_TIMEOUT_S,
-                                       on_progress=self._progress_from_thread)
+        return self.train(self._progress_from_thread)
 
     def _progress_from_thread(self, data: dict[str, Any]) -> None:
         self.app.call_from_thread(self.progress, data)

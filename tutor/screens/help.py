@@ -33,8 +33,17 @@ def keys_table(title: str, bindings) -> Table:
     return table
 
 
+def typing_line(typing: bool) -> Text:
+    state = "on: AIDE's lines are typed out" if typing else "off: AIDE's lines appear whole"
+    return Text.assemble(("Typing ", "bold"), state, ("   t", "bold"), " turns it ",
+                         "off" if typing else "on")
+
+
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close"),
+        Binding("t", "toggle_typing", "Typing on/off"),
+    ]
 
     def compose(self) -> ComposeResult:
         from tutor.app import AideApp
@@ -54,8 +63,13 @@ class HelpScreen(ModalScreen[None]):
                     ("Progress", ProgressScreen.BINDINGS)]
         sections += [(f"Demo: {name}", view.BINDINGS) for name, view in DEMOS.items()]
         with VerticalScroll(id="help"):
+            yield Static(typing_line(self.app.typing), id="typing")
             yield Static(Text("Keys", style="bold underline"))
             for title, bindings in sections:
                 yield Static(keys_table(title, bindings), classes="keys")
             yield Static(MOUSE, classes="tip")
         yield Footer()
+
+    def action_toggle_typing(self) -> None:
+        self.app.action_toggle_typing()
+        self.query_one("#typing", Static).update(typing_line(self.app.typing))

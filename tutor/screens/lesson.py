@@ -42,7 +42,7 @@ class LessonScreen(Screen):
         Binding("pageup", "back", "Back", show=False, priority=True),
         Binding("space", "skip", "Skip typing", show=False),
         Binding("enter", "enter", "Open/submit", show=False),
-        Binding("escape", "app.map", "Map"),
+        Binding("escape", "app.map", "Map", show=False),  # the footer already shows m
         *[Binding(str(n), f"digit({n})", f"Answer {n}", show=False) for n in range(10)],
     ]
 
@@ -93,7 +93,7 @@ class LessonScreen(Screen):
 
     def _step_widgets(self, step):
         if isinstance(step, AideStep):
-            return [AideDialogue(step.text, typing=self.app.typing)]
+            return [AideDialogue(step.text, typing=self.app.typing, then="n or →: next")]
         if isinstance(step, ConceptStep):
             return [Vertical(Static(step.title, classes="card-title"), Markdown(step.body),
                              classes="card")]
@@ -179,13 +179,17 @@ class LessonScreen(Screen):
         event.control.show_result(grade, max(0, gained or 0))
 
     def finish(self) -> None:
-        """Past the last step: back to the map if the lesson is complete, else say what is left."""
-        progress = self.app.summary.lessons[self.lesson.id]
-        if progress.status != COMPLETED:
-            left = (progress.checks_total - progress.checks_done
-                    + progress.challenges_total - progress.challenges_passed)
-            self.notify(f"{left} check(s) or challenge(s) of this lesson are still open.",
-                        title="Almost there")
+        """Past the last step: back to the map if the lesson is complete, else to what is left."""
+        left = [i for i, step in enumerate(self.lesson.steps) if self.is_open(step)]
+        if self.app.summary.lessons[self.lesson.id].status == COMPLETED or not left:
+            self.app.action_map()
             return
-        self.app.remember_place(None)
-        self.app.action_map()
+        self.show_step(left[0])
+        self.notify(f"{len(left)} check(s) or challenge(s) left; here is the first.",
+                    title="Almost there")
+
+    def is_open(self, step) -> bool:
+        """A check not yet answered right, or a challenge not yet passed."""
+        if isinstance(step, CheckStep):
+            return not self.check_solved(step)
+        return isinstance(step, CodeStep) and not self.challenge_passed(step.challenge)

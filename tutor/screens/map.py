@@ -40,7 +40,11 @@ class MapScreen(Screen):
 
     def _show_progress(self, summary) -> None:
         graph_map = self.query_one(GraphMap)
-        graph_map.show_progress(summary.node_states, summary.next_step and summary.next_step.node)
+        was_recommended = graph_map.recommended
+        recommended = summary.next_step and summary.next_step.node
+        graph_map.show_progress(summary.node_states, recommended)
+        if recommended and graph_map.cursor == was_recommended:  # follow the learner's path
+            graph_map.cursor = recommended
         if graph_map.cursor is not None:
             self._describe(graph_map.cursor)
 
@@ -65,7 +69,8 @@ class MapScreen(Screen):
             info.append("\nUnlocks when you master: ", style="bold")
             info.append(", ".join(missing) + "\n")
         elif curriculum.lessons_of(node_id):
-            info.append("\nPress Enter to open it.\n", style="bold")
+            again = "review" if state == "mastered" else "open"
+            info.append(f"\nPress Enter to {again} it.\n", style="bold")
         if summary.next_step:
             info.append("\nNext: ", style="bold").append(summary.next_step.reason + "\n")
         info.append("\n" + LEGEND, style="dim")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,8 +37,11 @@ class OptionRow(Static, can_focus=True):
         self.redraw()
 
     def redraw(self) -> None:
-        line = Text.assemble((f"{self.mark} {self.index + 1}. ", "bold"), inline_markup(self.text))
-        self.update(line)
+        row = Table.grid()  # a hanging indent: wrapped lines stay right of the number
+        row.add_column(no_wrap=True)
+        row.add_column(ratio=1)
+        row.add_row(Text(f"{self.mark} {self.index + 1}. ", style="bold"), inline_markup(self.text))
+        self.update(row)
 
     def set_mark(self, mark: str, css_class: str | None = None) -> None:
         self.mark = mark
@@ -157,6 +161,7 @@ class CheckPanel(Vertical):
         feedback.set_classes("feedback wrong")
         feedback.update(Text.assemble(("✗ Not quite. ", "bold"), inline_markup(grade.why),
                                       ("\nTry again.", "italic")))
+        self.call_after_refresh(feedback.scroll_visible, animate=False)  # small terminals
 
     def show_solved(self, xp: int = 0) -> None:
         for row in self.query(OptionRow):
@@ -166,8 +171,11 @@ class CheckPanel(Vertical):
                 row.set_mark("✗", "wrong")
         for answer in self.query(Input):
             answer.disabled = True
-        gained = f"  +{xp} XP" if xp else ""
+        for tip in self.query(".tip").results(Static):
+            tip.update("Enter or n: the next step.")
+        gained = f" +{xp} XP" if xp else ""
         feedback = self.query_one(".feedback", Static)
         feedback.set_classes("feedback right")
-        feedback.update(Text.assemble(("✓ Right." + gained + " ", "bold"),
+        feedback.update(Text.assemble(("✓ Right." + gained + "\n", "bold"),
                                       inline_markup(self.check.explanation)))
+        self.call_after_refresh(feedback.scroll_visible, animate=False)

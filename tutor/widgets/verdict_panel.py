@@ -10,6 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from tutor.widgets.dialogue import inline_markup
+
 STATUS = {  # symbol, word, css class: readable without colour
     "pass": ("✓", "PASS", "pass"),
     "fail": ("✗", "FAIL", "fail"),
@@ -18,6 +20,14 @@ STATUS = {  # symbol, word, css class: readable without colour
     "crashed": ("☠", "CRASHED", "fail"),
     "running": ("◌", "RUNNING", "running"),
 }
+
+SOURCE_WIDTH = 40  # the shapes, not the code, are what the table is for
+
+
+def short_source(line: str) -> str:
+    """A source line without its trailing comment, cut to fit beside the shapes."""
+    code = line.split("  #")[0].strip()
+    return code if len(code) <= SOURCE_WIDTH else code[:SOURCE_WIDTH - 1] + "…"
 
 
 class TraceTable(DataTable):
@@ -31,16 +41,20 @@ class TraceTable(DataTable):
     def show(self, trace: list[dict[str, Any]]) -> None:
         self.clear()
         for row in trace:
-            self.add_row(str(row.get("line", "")), row.get("source", "").strip(),
+            self.add_row(str(row.get("line", "")), short_source(row.get("source", "")),
                          row.get("op", ""), "  ".join(row.get("shapes", [])), row.get("out", ""))
+
+IDLE = ("Press ctrl+r to run your code against the reference engine: it is called on random "
+        "inputs whose sizes are all different primes, and the verdict names the first tensor "
+        "that goes wrong.\nctrl+g shows a hint; escape goes back to the lesson (your draft is "
+        "saved as you type).")
 
 
 class VerdictPanel(VerticalScroll):
     """Empty until the first run; then one verdict at a time."""
 
     def compose(self) -> ComposeResult:
-        yield Static("Press ctrl+r to run your code against the reference engine.",
-                     classes="status")
+        yield Static(IDLE, classes="status")
         yield Static(classes="details")
         yield Static(classes="mistake")
         yield Static(classes="stdout")
@@ -79,7 +93,7 @@ class VerdictPanel(VerticalScroll):
                                                                  style="bold underline")
         if verdict.get("hint") and status != "pass":
             mistake.append("\n" if mistake else "").append("hint  ", style="bold")
-            mistake.append(verdict["hint"])
+            mistake.append_text(inline_markup(verdict["hint"]))
         self._part(".mistake", mistake)
 
         stdout = verdict.get("stdout") or ""
@@ -94,7 +108,7 @@ class VerdictPanel(VerticalScroll):
 
     def _status(self, status: str, summary: str) -> None:
         symbol, word, css = STATUS.get(status, ("?", status.upper(), "fail"))
-        line = Text.assemble((f" {symbol} {word} ", "bold reverse"), " ", summary)
+        line = Text.assemble((f" {symbol} {word} ", "bold reverse"), " ", inline_markup(summary))
         widget = self.query_one(".status", Static)
         widget.set_classes(f"status {css}")
         widget.update(line)

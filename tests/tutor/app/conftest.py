@@ -9,6 +9,7 @@ import pytest
 
 from tutor.content import Curriculum
 from tutor.loader import load_curriculum
+from tutor.app import WELCOMED
 from tutor.store import EventKind, ProgressStore
 
 TODAY = date(2026, 3, 14)  # every summary is computed "on" this day
@@ -35,7 +36,7 @@ class ScriptedClient:
         self.checked.append(code)
         return self.verdict
 
-    def demo(self, name: str, params: dict) -> dict:
+    def demo(self, name: str, params: dict, on_progress=None) -> dict:
         return self.demos[name]
 
 
@@ -53,6 +54,12 @@ def worker():
     client.wait_ready()
     yield client
     client.close()
+
+
+def greeted(store: ProgressStore) -> ProgressStore:
+    """A learner who has already met AIDE: no first-launch hello over the map."""
+    store.set_setting(WELCOMED, True)
+    return store
 
 
 def complete_lessons(store: ProgressStore, curriculum: Curriculum, lesson_ids: list[str]) -> None:

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.tutor.app.conftest import TODAY, ScriptedClient
+from tests.tutor.app.conftest import TODAY, ScriptedClient, greeted
 from tutor.app import make_app
 from tutor.demos import DEMOS, demo_widget
 from tutor.loader import load_curriculum
 from tutor.store import ProgressStore
+from tutor.worker_client import DEMO_TIMEOUT_S
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
 QUICK = {  # demo -> params small enough for a test
@@ -35,8 +36,8 @@ async def show(app, name, params):
 
 @pytest.mark.parametrize("name", sorted(QUICK))
 async def test_demo_draws_the_engine_numbers(name, worker):
-    app = make_app(curriculum=load_curriculum(FIXTURES), store=ProgressStore(), client=worker,
-                   typing=False, today=lambda: TODAY)
+    app = make_app(curriculum=load_curriculum(FIXTURES), store=greeted(ProgressStore()),
+                   client=worker, typing=False, today=lambda: TODAY)
     view, drawn = await show(app, name, QUICK[name])
     assert view.data is not None, drawn
     assert "could not" not in drawn
@@ -55,8 +56,12 @@ class StreamingClient(ScriptedClient):
         super().__init__()
         self.requests: list[tuple[str, dict]] = []
 
+    def demo(self, name, params, on_progress=None):
+        return self.request("demo", {"name": name, "params": params}, timeout=DEMO_TIMEOUT_S,
+                            on_progress=on_progress)
+
     def request(self, op, payload, *, timeout, on_progress=None):
-        self.requests.append((op, payload))
+        self.requests.append((op, payload, timeout))
         on_progress({"step": 10, "loss": 4.2, "lr": 1e-3, "elapsed_s": 1.0})
         on_progress({"step": 20, "loss": 3.1, "lr": 9e-4, "elapsed_s": 2.0})
         return {"loss": 3.0, "held_out_loss": 3.2, "random_loss": 4.4, "steps": 20,
@@ -66,7 +71,7 @@ class StreamingClient(ScriptedClient):
 
 async def test_capstone_streams_its_loss_and_sends_the_learners_code():
     client = StreamingClient()
-    store = ProgressStore()
+    store = greeted(ProgressStore())
     store.record("cell_run", "attention", "attention/dot-product", {"status": "pass"})
     store.save_draft("attention/dot-product", "def scaled_dot_product_attention(q, k, v): ...")
     app = make_app(curriculum=load_curriculum(FIXTURES), store=store, client=client,
@@ -80,11 +85,28 @@ async def test_capstone_streams_its_loss_and_sends_the_learners_code():
         await pilot.press("t")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        op, payload = client.requests[0]
+        op, payload, timeout = client.requests[0]
         assert op == "capstone" and payload["steps"] == 20
+        assert timeout > 900  # the worker's own capstone limit answers first
         assert payload["components"] == {
             "attention/dot-product": "def scaled_dot_product_attention(q, k, v): ..."}
         assert view.losses == [4.2, 3.1]
         drawn = str(view.content)
         assert "the cat sat" in drawn and "attention/dot-product" in drawn
         assert "it-speaks" in {a.id for a in app.summary.earned}
+
+
+async def test_training_demo_streams_through_the_clients_demo_call():
+    client = StreamingClient()
+    app = make_app(curriculum=load_curriculum(FIXTURES), store=greeted(ProgressStore()),
+                   client=client, typing=False, today=lambda: TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = demo_widget("training-loss", {"steps": 20})
+        await app.screen.mount(view)
+        view.focus()
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert client.requests == [("demo", {"name": "training-loss", "params": {"steps": 20}},
+                                    DEMO_TIMEOUT_S)]
+        assert view.losses == [4.2, 3.1] and "done: loss 3.000" in str(view.content)

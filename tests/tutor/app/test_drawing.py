@@ -1,12 +1,14 @@
-"""The text drawings behind the widgets: map routing and line joins, shades, bars, charts."""
+"""Text drawings behind the widgets: map routes and joins, shades, bars, charts, AIDE's markup."""
 
 from __future__ import annotations
 
 from tutor.content import Graph, Node
 from tutor.widgets.bars import bar
+from tutor.widgets.dialogue import inline_markup
 from tutor.widgets.graph_map import BOX_H, BOX_W, Box, Canvas, layout, route
 from tutor.widgets.heatmap import shade
 from tutor.widgets.line_chart import line_chart
+from tutor.widgets.verdict_panel import SOURCE_WIDTH, short_source
 from tutor.widgets.xp_header import xp_bar
 
 
@@ -63,3 +65,17 @@ def test_line_chart_puts_the_high_value_top_left():
     top, bottom = rows[0][7:], rows[1][7:]
     assert ord(top[0]) - 0x2800 == 0x01  # first point: top-left dot of the first cell
     assert ord(bottom[-1]) - 0x2800 == 0x80  # last point: bottom-right dot of the last cell
+
+
+def test_aide_markup_styles_words_but_not_arithmetic():
+    text = inline_markup("*what* it does, **how**, `q @ k`; a * b and 2*3 stay")
+    assert text.plain == "what it does, how, q @ k; a * b and 2*3 stay"
+    styled = {text.plain[s.start:s.end]: str(s.style) for s in text.spans}
+    assert styled == {"what": "italic", "how": "bold", "q @ k": "bold italic"}
+
+
+def test_trace_source_keeps_the_code_and_fits_beside_the_shapes():
+    line = "    w = torch.softmax(s, dim=-1)  # rows sum to 1"
+    assert short_source(line) == "w = torch.softmax(s, dim=-1)"
+    cut = short_source("x = " + "a + " * 30 + "b")
+    assert len(cut) == SOURCE_WIDTH and cut.endswith("…")

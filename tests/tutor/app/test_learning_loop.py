@@ -7,7 +7,7 @@ mistake), fixes it, passes, masters the node, and finds everything again after a
 
 from __future__ import annotations
 
-from tests.tutor.app.conftest import BEFORE_ATTENTION, TODAY, complete_lessons
+from tests.tutor.app.conftest import BEFORE_ATTENTION, TODAY, complete_lessons, greeted
 from tutor.app import make_app
 from tutor.content import CheckStep, CodeStep
 from tutor.screens.code_cell import CodeCellScreen
@@ -45,7 +45,7 @@ def without_scale(solution: str) -> str:
 
 
 async def test_learning_loop(curriculum, worker):
-    store = ProgressStore()
+    store = greeted(ProgressStore())
     complete_lessons(store, curriculum, BEFORE_ATTENTION)
     lesson = curriculum.lesson("attention")
     challenge = curriculum.challenge("attention/scaled-dot-product")
@@ -132,7 +132,7 @@ async def test_learning_loop(curriculum, worker):
     store.close()
 
     # Restart: the same place, the same progress, the same draft.
-    store = ProgressStore()
+    store = greeted(ProgressStore())
     app = make_app(curriculum=curriculum, store=store, client=worker, typing=False,
                    today=lambda: TODAY)
     async with app.run_test(size=SIZE) as pilot:

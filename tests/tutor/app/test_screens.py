@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.tutor.app.conftest import TODAY, ScriptedClient, complete_lessons
+from tests.tutor.app.conftest import TODAY, ScriptedClient, complete_lessons, greeted
 from tutor.app import make_app
+from tutor.content import CheckStep
 from tutor.dialogs.confirm import ConfirmDialog
+from tutor.dialogs.welcome import WelcomeDialog
 from tutor.loader import load_curriculum
 from tutor.messages import OpenLesson
 from tutor.paths import engine_source
@@ -20,6 +22,7 @@ from tutor.screens.code_cell import AUTOSAVE_DELAY_S, CodeCellScreen, SolutionSc
 from tutor.screens.help import HelpScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.screens.lexicon import LexiconScreen
+from tutor.screens.map import MapScreen
 from tutor.screens.progress import ProgressScreen
 from tutor.store import ProgressStore
 from tutor.widgets.dialogue import AideDialogue
@@ -38,7 +41,7 @@ def curriculum():
 
 
 def build(curriculum, client=None, *, typing=False, completed=("tokens",)):
-    store = ProgressStore()
+    store = greeted(ProgressStore())
     complete_lessons(store, curriculum, list(completed))
     return make_app(curriculum=curriculum, store=store, client=client or ScriptedClient(PASS),
                     typing=typing, today=lambda: TODAY)
@@ -68,6 +71,69 @@ async def test_aide_types_out_and_a_key_finishes_the_line(curriculum):
         assert dialogue.finished and app.screen.index == 0
         await pilot.press("space")  # a finished line: space moves on
         assert app.screen.index == 1
+
+
+async def test_first_launch_greets_once(curriculum):
+    store = ProgressStore()  # a learner who has never opened the app
+    app = make_app(curriculum=curriculum, store=store, client=ScriptedClient(PASS), typing=False,
+                   today=lambda: TODAY)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeDialog)
+        said = str(app.screen.query_one(AideDialogue).content)
+        assert "AIDE" in said and "map" in said and "Enter" in said and "?" in said
+        assert curriculum.graph.node(app.summary.next_step.node).label in said  # where to start
+        await pilot.press("enter")
+        assert isinstance(app.screen, MapScreen)
+        await pilot.press("enter")  # the next Enter opens the highlighted node's lesson
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press("escape")
+    app = make_app(curriculum=curriculum, store=store, client=ScriptedClient(PASS), typing=False,
+                   today=lambda: TODAY)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MapScreen)
+
+
+async def test_typing_can_be_turned_off_and_stays_off(curriculum):
+    app = build(curriculum, typing=True)
+    async with app.run_test() as pilot:
+        await pilot.press("question_mark")
+        assert "Typing on" in str(app.screen.query_one("#typing").content)
+        await pilot.press("t")
+        assert "Typing off" in str(app.screen.query_one("#typing").content)
+        await pilot.press("escape")
+        app.post_message(OpenLesson("attention", 0))
+        await pilot.pause()
+        assert app.screen.query_one(AideDialogue).finished  # shown whole, no key needed
+    app = make_app(curriculum=curriculum, store=app.store, client=ScriptedClient(PASS),
+                   typing=True, today=lambda: TODAY)
+    assert not app.typing
+
+
+async def test_next_past_the_end_goes_to_the_first_open_step(curriculum):
+    app = build(curriculum)
+    async with app.run_test() as pilot:
+        lesson = curriculum.lesson("attention")
+        app.post_message(OpenLesson("attention", len(lesson.steps) - 1))
+        await pilot.pause()
+        await pilot.press("n")
+        first_check = next(i for i, s in enumerate(lesson.steps) if isinstance(s, CheckStep))
+        assert isinstance(app.screen, LessonScreen) and app.screen.index == first_check
+        assert "Almost there" in messages(app)
+
+
+async def test_map_cursor_follows_the_recommended_step(curriculum):
+    app = build(curriculum)
+    async with app.run_test() as pilot:
+        graph_map = app.screen.query_one(GraphMap)
+        assert graph_map.cursor == graph_map.recommended == "attention"
+        app.record(lambda store: complete_lessons(store, curriculum, ["attention"]))
+        await pilot.pause()
+        assert graph_map.recommended != "attention"
+        assert graph_map.cursor == graph_map.recommended
+        assert "Press Enter to open it" in str(app.screen.query_one("#node-info").content)
 
 
 async def test_locked_node_says_what_unlocks_it(curriculum):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tutor.app.conftest import EARLIER, TODAY, ScriptedClient, complete_lessons
+from tests.tutor.app.conftest import EARLIER, TODAY, ScriptedClient, complete_lessons, greeted
 from tutor.app import make_app
 from tutor.loader import load_curriculum
 from tutor.messages import OpenLesson
@@ -47,8 +47,8 @@ def app_factory():
     curriculum = load_curriculum(FIXTURES / "lessons")
     demos = {"attention-heatmap": json.loads((FIXTURES / "attention-heatmap.json").read_text())}
 
-    def build(completed=(), attempted=True):
-        store = ProgressStore()
+    def build(completed=(), attempted=True, first_launch=False):
+        store = ProgressStore() if first_launch else greeted(ProgressStore())
         complete_lessons(store, curriculum, list(completed))
         if attempted:  # one check of attention answered: the node is in progress
             store.record(EventKind.CHECK_ANSWERED, "attention", "scores-shape",
@@ -79,6 +79,11 @@ def open_lesson(lesson_id: str, step: int):
 
 def test_map(snap_compare, app_factory):
     assert snap_compare(app_factory(completed=["tokens"]), terminal_size=(100, 30),
+                        run_before=settle)
+
+
+def test_first_launch_greeting(snap_compare, app_factory):
+    assert snap_compare(app_factory(attempted=False, first_launch=True), terminal_size=(100, 30),
                         run_before=settle)
 
 

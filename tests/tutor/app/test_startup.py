@@ -16,7 +16,7 @@ from tutor.app import make_app
 async def main():
     app = make_app(typing=False)
     async with app.run_test() as pilot:
-        await pilot.press("enter")  # open the recommended lesson too
+        await pilot.press("enter", "enter")  # close AIDE's first-launch hello, open the lesson
         await pilot.pause()
         screens = [type(s).__name__ for s in app.screen_stack]
     heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "engine", "numpy"))
