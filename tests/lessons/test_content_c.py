@@ -44,11 +44,13 @@ def test_initial_loss_is_ln_vocab():
 
 
 def test_bias_corrected_first_moment():
-    # adamw_update returns the raw moment m; the lesson asks for m̂ = m / (1 - β1^1).
-    g = torch.tensor([2.0], dtype=torch.float64)
-    _, m, _ = adamw_update(torch.zeros(1, dtype=torch.float64), g, torch.zeros(1, dtype=torch.float64),
-                           torch.zeros(1, dtype=torch.float64), step=1, lr=1.0, weight_decay=0.0)
-    assert_answer("training", "bias-correction", (m / (1 - 0.9)).item())
+    # adamw_update returns the raw moment m; the lesson asks for m̂ = m / (1 - β1^t) after two steps.
+    zero = torch.zeros(1, dtype=torch.float64)
+    param, m, v = zero, zero, zero
+    for step, g in ((1, 2.0), (2, 1.0)):
+        param, m, v = adamw_update(param, torch.tensor([g], dtype=torch.float64), m, v, step=step,
+                                   lr=1.0, weight_decay=0.0)
+    assert_answer("training", "bias-correction", (m / (1 - 0.9**2)).item())
 
 
 def test_cosine_midpoint():

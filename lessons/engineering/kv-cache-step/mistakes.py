@@ -25,6 +25,12 @@ def cache_not_appended(x_new, w_qkv, n_head, k_cache, v_cache):
     return _attend(q, k_cache, v_cache), k_cache, v_cache
 
 
+def attends_before_append(x_new, w_qkv, n_head, k_cache, v_cache):
+    # Stores the new key and value, but only after attending: the new token never sees itself.
+    q, k, v = _project(x_new, w_qkv, n_head)
+    return _attend(q, k_cache, v_cache), torch.cat([k_cache, k], dim=2), torch.cat([v_cache, v], dim=2)
+
+
 def new_token_only(x_new, w_qkv, n_head, k_cache, v_cache):
     # Appends correctly but attends to the new token's own key and value alone.
     q, k, v = _project(x_new, w_qkv, n_head)

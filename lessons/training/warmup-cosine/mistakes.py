@@ -30,3 +30,14 @@ def decays_to_zero(step, max_lr, warmup_steps, total_steps, min_lr=0.0):
         return 0.0
     progress = (step - warmup_steps) / (total_steps - warmup_steps)
     return 0.5 * (1 + math.cos(math.pi * progress)) * max_lr
+
+
+def cosine_from_step_zero(step, max_lr, warmup_steps, total_steps, min_lr=0.0):
+    # Progress counted from step 0: the cosine has already started falling when the warmup
+    # ends, so the rate never quite reaches max_lr and drops with a kink after the warmup.
+    if step < warmup_steps:
+        return max_lr * step / warmup_steps
+    if step > total_steps:
+        return min_lr
+    progress = step / total_steps
+    return min_lr + 0.5 * (1 + math.cos(math.pi * progress)) * (max_lr - min_lr)
