@@ -75,7 +75,8 @@ def learner_components(codes):
     `codes` maps challenge ids to the learner's code. Each is run in a fresh namespace and its
     entry functions replace the engine's; fields nobody supplied keep the engine's own. Codes of
     challenges whose reference is not a component are ignored. The model reaches `softmax` only
-    through the engine's attention: once the learner's attention is in, it normalises its own way.
+    through the engine's attention: once the learner's attention is in, it normalises its own way
+    and `softmax` is left out of the report (neither the learner's nor the engine's runs).
     """
     replaced, used = {}, {f.name: "engine" for f in dataclasses.fields(Components)}
     for challenge_id, code in (codes or {}).items():
@@ -90,6 +91,8 @@ def learner_components(codes):
             adapt = ADAPTERS.get(field)
             replaced[field] = adapt(namespace[entry]) if adapt else namespace[entry]
             used[field] = challenge_id
+    if "attention" in replaced:
+        del used["softmax"]
     return Components(**replaced), used
 
 

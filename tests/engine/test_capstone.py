@@ -65,6 +65,15 @@ def test_learner_components_replace_only_what_was_given():
     assert used["layer_norm"] == used["causal_mask"] == "engine"
 
 
+def test_a_softmax_the_learners_attention_never_calls_is_not_credited():
+    softmax = "def softmax(x, dim=-1):\n    e = (x - x.amax(dim, keepdim=True)).exp()\n    return e / e.sum(dim, keepdim=True)\n"
+    _, used = learner_components({"softmax-scaling/stable-softmax": softmax})
+    assert used["softmax"] == "softmax-scaling/stable-softmax"  # inside the engine's attention
+    _, used = learner_components({"softmax-scaling/stable-softmax": softmax,
+                                  "attention/scaled-dot-product": ATTENTION})
+    assert "softmax" not in used
+
+
 def test_learner_code_runs_inside_the_model():
     config = TransformerConfig.nano(vocab_size=29, block_size=13, n_embd=30)
     idx = torch.randint(29, (2, 13), generator=torch.Generator().manual_seed(0))
