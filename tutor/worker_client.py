@@ -21,6 +21,7 @@ READY_TIMEOUT_S = 60.0  # importing torch on a busy machine can take several sec
 TIMEOUT_MARGIN_S = 3.0  # over the challenge's own limit: the worker answers a timeout itself
 DEFAULT_CHECK_TIMEOUT_S = 5.0
 DEMO_TIMEOUT_S = 300.0 + TIMEOUT_MARGIN_S  # the worker stops a demo at 300 s itself
+CAPSTONE_TIMEOUT_S = 900.0  # the worker stops a capstone run (train, then write) at this limit
 STDERR_LINES = 20
 
 
@@ -180,6 +181,12 @@ class WorkerClient:
     def demo(self, name: str, params: dict | None = None,
              on_progress: Callable[[dict], None] | None = None) -> dict:
         return self.request("demo", {"name": name, "params": params or {}}, timeout=DEMO_TIMEOUT_S,
+                            on_progress=on_progress)
+
+    def capstone(self, payload: dict, on_progress: Callable[[dict], None] | None = None) -> dict:
+        """Train a GPT built from the learner's components (`payload`: `run_capstone`'s
+        arguments); progress streams to `on_progress`."""
+        return self.request("capstone", payload, timeout=CAPSTONE_TIMEOUT_S + TIMEOUT_MARGIN_S,
                             on_progress=on_progress)
 
     def cancel(self) -> None:

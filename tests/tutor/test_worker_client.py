@@ -15,7 +15,7 @@ from tutor.loader import load_curriculum
 from tutor.worker_client import WorkerCancelled, WorkerClient, WorkerError, WorkerTimeout
 
 # A stand-in worker speaking the protocol: `hang` never answers, `die` exits, `count` streams
-# progress before its result.
+# progress before its result, and so does `capstone`.
 SCRIPTED_WORKER = r"""
 import json, os, sys, time
 print(json.dumps({"type": "ready", "pid": os.getpid(), "torch": "none"}), flush=True)
@@ -26,7 +26,7 @@ for line in sys.stdin:
         os._exit(1)
     if op == "hang" or op == "check":
         time.sleep(60)
-    if op == "count":
+    if op in ("count", "capstone"):
         for i in range(3):
             print(json.dumps({"id": rid, "type": "progress", "data": {"step": i}}), flush=True)
     print(json.dumps({"id": rid, "type": "result", "ok": True, "data": {"pid": os.getpid()}}), flush=True)
@@ -58,6 +58,12 @@ def test_progress_is_passed_on_before_the_result(scripted):
     steps = []
     data = scripted.request("count", {}, timeout=5, on_progress=steps.append)
     assert steps == [{"step": 0}, {"step": 1}, {"step": 2}] and "pid" in data
+
+
+def test_capstone_streams_progress_before_its_result(scripted):
+    steps = []
+    assert "pid" in scripted.capstone({"steps": 20}, on_progress=steps.append)
+    assert steps == [{"step": 0}, {"step": 1}, {"step": 2}]
 
 
 def test_a_wedged_worker_is_killed_and_replaced(scripted):

@@ -7,9 +7,6 @@ from typing import Any, Callable
 from tutor.demos.training_loss import TrainingLoss
 from tutor.rules import challenge_histories
 from tutor.store import EventKind
-from tutor.worker_client import TIMEOUT_MARGIN_S
-
-CAPSTONE_TIMEOUT_S = 900.0 + TIMEOUT_MARGIN_S  # the worker stops a capstone run at 900 s itself
 
 
 class Capstone(TrainingLoss):
@@ -24,8 +21,7 @@ class Capstone(TrainingLoss):
 
     def train(self, on_progress: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
         payload = {**self.params, "components": self.learner_code()}
-        return self.app.client.request("capstone", payload, timeout=CAPSTONE_TIMEOUT_S,
-                                       on_progress=on_progress)
+        return self.app.client.capstone(payload, on_progress=on_progress)
 
     def finished(self, data: dict[str, Any]) -> None:
         super().finished(data)

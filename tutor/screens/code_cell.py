@@ -16,13 +16,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Markdown, Static, TextArea
+from textual.widgets import Markdown, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from tutor.content import Challenge
 from tutor.paths import aide_home
 from tutor.rules import ChallengeHistory, challenge_histories
 from tutor.store import EventKind
+from tutor.widgets.dialogue import inline_markup
+from tutor.widgets.footer import KeyFooter
 from tutor.widgets.verdict_panel import VerdictPanel
 from tutor.widgets.xp_header import XPHeader
 
@@ -43,13 +45,13 @@ class SolutionScreen(ModalScreen[None]):
             yield Static(f"Reference solution · {self.challenge.title}", classes="card-title")
             yield TextArea.code_editor(self.challenge.solution_code(), language="python",
                                        read_only=True)
-            yield Footer()
+            yield KeyFooter()
 
 
 class CodeCellScreen(Screen[bool]):
     BINDINGS = [
         Binding("ctrl+r", "run", "Run"),
-        Binding("escape", "escape", "Cancel/back", priority=True),  # before the editor sees it
+        Binding("escape", "escape", "Back", priority=True),  # before the editor; also cancels a run
         Binding("ctrl+g", "hint", "Hint"),
         Binding("ctrl+o", "solution", "Solution"),
         Binding("ctrl+e", "external_editor", "$EDITOR", priority=True),  # over line-end
@@ -60,6 +62,7 @@ class CodeCellScreen(Screen[bool]):
         super().__init__()
         self.challenge = challenge
         self._save_timer = None
+        self._unsaved: str | None = None  # typed since the last save
 
     @property
     def lesson_id(self) -> str:
@@ -70,12 +73,12 @@ class CodeCellScreen(Screen[bool]):
         yield Static(id="cell-head")
         with Horizontal(id="cell"):
             yield TextArea.code_editor(self._initial_code(), language="python", id="editor",
-                                       tab_behavior="indent")
+                                       tab_behavior="indent", soft_wrap=True)
             with VerticalScroll(id="cell-side"):
                 yield Markdown(self.challenge.prompt, id="prompt")
                 yield Static(id="hints")
         yield VerdictPanel(id="verdict")
-        yield Footer()
+        yield KeyFooter()
 
     def _initial_code(self) -> str:
         draft = self.app.store.draft(self.challenge.id)
@@ -119,7 +122,9 @@ class CodeCellScreen(Screen[bool]):
         taken = min(self.hints_taken, len(hints))
         text = Text()
         for i in range(taken):
-            text.append(f"hint {i + 1} of {len(hints)}  ", style="bold").append(hints[i] + "\n")
+            text.append(f"hint {i + 1} of {len(hints)}  ", style="bold")
+            text.append_text(inline_markup(hints[i]))
+            text.append("\n")
         if taken < len(hints):
             text.append(f"ctrl+g: hint {taken + 1} of {len(hints)} (costs XP)", style="dim")
         self.query_one("#hints", Static).update(text.rstrip() or text)
@@ -131,14 +136,21 @@ class CodeCellScreen(Screen[bool]):
         return self.query_one("#editor", TextArea).text
 
     @on(TextArea.Changed, "#editor")
-    def _changed(self) -> None:
+    def _changed(self, event: TextArea.Changed) -> None:
+        self._unsaved = event.text_area.text
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(AUTOSAVE_DELAY_S, self.save_draft)
 
-    def save_draft(self) -> None:
+    def save_draft(self, code: str | None = None) -> None:
+        """Saves `code`, else what was typed since the last save (kept apart from the editor,
+        which is already gone when the screen unmounts)."""
+        code = self._unsaved if code is None else code
+        if code is None:
+            return
         try:
-            self.app.store.save_draft(self.challenge.id, self.code)
+            self.app.store.save_draft(self.challenge.id, code)
+            self._unsaved = None
         except Exception as exc:
             self.notify(f"Could not save your draft: {exc}", severity="error")
 
@@ -150,9 +162,10 @@ class CodeCellScreen(Screen[bool]):
     # -- running ----------------------------------------------------------------------------
 
     def action_run(self) -> None:
-        self.save_draft()
+        code = self.code
+        self.save_draft(code)
         self.query_one(VerdictPanel).running()
-        self.check(self.code)
+        self.check(code)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cell")
     def check(self, code: str) -> dict:
@@ -199,6 +212,8 @@ class CodeCellScreen(Screen[bool]):
             return
         self.app.record(lambda store: store.record_hint(self.lesson_id, self.challenge.id, index))
         self._show_hints()
+        hints = self.query_one("#hints")
+        self.call_after_refresh(hints.scroll_visible, animate=False)  # below a long task
 
     def action_solution(self) -> None:
         if not self.passed:

@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Collapsible, Footer, Markdown, Static
+from textual.widgets import Collapsible, Markdown, Static
 
+from tutor.widgets.footer import KeyFooter
 from tutor.widgets.lesson_link import LessonLink
 from tutor.widgets.xp_header import XPHeader
 
@@ -31,7 +32,7 @@ class FaqScreen(Screen):
                     yield Markdown(entry.answer)
                     if entry.lesson in curriculum.lessons:
                         yield LessonLink(entry.lesson, curriculum.lesson(entry.lesson).title)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         opened = [c for c in self.query(Collapsible) if not c.collapsed]

@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from tutor.widgets.footer import KeyFooter
 
 MOUSE = "Mouse: click a map box to select it (click again to open), click an answer to pick it."
 
@@ -56,7 +58,7 @@ class HelpScreen(ModalScreen[None]):
 
         sections = [("Everywhere", AideApp.BINDINGS + [Binding("ctrl+p", "", "Search")]),
                     ("Map", GraphMap.BINDINGS),
-                    ("Lesson", LessonScreen.BINDINGS[:7]
+                    ("Lesson", [b for b in LessonScreen.BINDINGS if "digit" not in b.action]
                      + [Binding("0…9", "", "Pick an answer, or start typing one")]),
                     ("Code cell", CodeCellScreen.BINDINGS),
                     ("Lexicon", LexiconScreen.BINDINGS + [Binding("enter", "", "Show the source")]),
@@ -68,7 +70,7 @@ class HelpScreen(ModalScreen[None]):
             for title, bindings in sections:
                 yield Static(keys_table(title, bindings), classes="keys")
             yield Static(MOUSE, classes="tip")
-        yield Footer()
+        yield KeyFooter()
 
     def action_toggle_typing(self) -> None:
         self.app.action_toggle_typing()

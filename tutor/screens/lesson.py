@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from tutor.content import AideStep, CheckStep, CodeStep, ConceptStep, DemoStep, Lesson
 from tutor.rules import COMPLETED, challenge_histories, check_histories
-from tutor.widgets.check_panel import CheckPanel
+from tutor.widgets.check_panel import ANSWER_CHARACTERS, CheckPanel
 from tutor.widgets.dialogue import AideDialogue
+from tutor.widgets.footer import KeyFooter
 from tutor.widgets.xp_header import XPHeader
 
 
@@ -41,7 +42,10 @@ class LessonScreen(Screen):
         Binding("pagedown", "next", "Next", show=False, priority=True),
         Binding("pageup", "back", "Back", show=False, priority=True),
         Binding("space", "skip", "Skip typing", show=False),
-        Binding("enter", "enter", "Open/submit", show=False),
+        # the footer names what Enter does where it does more than move on
+        Binding("enter", "open_cell", "Open cell"),
+        Binding("enter", "answer", "Answer"),
+        Binding("enter", "enter", "Next", show=False),
         Binding("escape", "app.map", "Map", show=False),  # the footer already shows m
         *[Binding(str(n), f"digit({n})", f"Answer {n}", show=False) for n in range(10)],
     ]
@@ -56,7 +60,7 @@ class LessonScreen(Screen):
         yield XPHeader()
         yield Static(id="lesson-head")
         yield VerticalScroll(id="step")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.app.remember_place(self.lesson.id)
@@ -90,6 +94,7 @@ class LessonScreen(Screen):
         container.scroll_home(animate=False)
         self._update_head()
         self.call_after_refresh(self._focus_step)
+        self.refresh_bindings()
 
     def _step_widgets(self, step):
         if isinstance(step, AideStep):
@@ -114,6 +119,15 @@ class LessonScreen(Screen):
         for demo in self.query(".demo"):
             demo.focus()
 
+    def check_open(self) -> bool:
+        """The current step is a check not yet answered right (from the log: its panel may
+        still be mounting)."""
+        return isinstance(self.step, CheckStep) and not self.check_solved(self.step)
+
+    def check_panel(self) -> CheckPanel | None:
+        """The current step's check panel, once mounted."""
+        return next((p for p in self.query(CheckPanel) if p.check is self.step), None)
+
     def _update_head(self) -> None:
         graph = self.app.curriculum.graph
         total = len(self.lesson.steps)
@@ -125,6 +139,25 @@ class LessonScreen(Screen):
         if unlocks:
             head.append(f"  unlocks: {', '.join(unlocks)}", style="dim")
         self.query_one("#lesson-head", Static).update(head)
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """On an open typed-answer check, answer characters go into its box, never to navigation
+        (a space must not skip the check, nor a digit land in the next step's box)."""
+        if self.check_open() and not self.step.options and event.character in ANSWER_CHARACTERS:
+            event.stop()
+            event.prevent_default()
+            if panel := self.check_panel():
+                panel.start_typing(event.character)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_cell":
+            return (isinstance(self.step, CodeStep)
+                    and self.step.challenge in self.app.curriculum.challenges)
+        if action == "answer":  # a typed answer, or the set picked on a multiple-answer check
+            return self.check_open() and (not self.step.options or self.step.mode == "multiple")
+        return True
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -139,30 +172,32 @@ class LessonScreen(Screen):
             self.show_step(self.index - 1)
 
     def action_skip(self) -> None:
+        """Finishes AIDE's line, else moves on; never past a check not yet answered."""
         typing = [d for d in self.query(AideDialogue) if not d.finished]
         if typing:
             typing[0].skip()
-        else:
+        elif not self.check_open():
             self.action_next()
 
     def action_digit(self, digit: int) -> None:
-        """Picks option `digit`, or starts typing a numeric answer with it."""
+        """Picks option `digit` (typed answers take digits in `on_key`)."""
         for panel in self.query(CheckPanel):
-            panel.digit(digit)
+            panel.pick(digit - 1)
+
+    def action_open_cell(self) -> None:
+        self.open_code_cell(self.step.challenge)
+
+    def action_answer(self) -> None:
+        panel = self.check_panel()
+        if panel is None:
+            return
+        if panel.check.options:
+            panel.submit()
+        else:
+            panel.start_typing()
 
     def action_enter(self) -> None:
-        if isinstance(self.step, CodeStep) and self.step.challenge in self.app.curriculum.challenges:
-            self.open_code_cell(self.step.challenge)
-        elif isinstance(self.step, CheckStep) and self.query(CheckPanel):
-            panel = self.query_one(CheckPanel)
-            if panel.solved:
-                self.action_next()
-            elif panel.check.options:
-                panel.submit()
-            else:
-                panel.start_typing()
-        else:
-            self.action_skip()
+        self.action_skip()
 
     def open_code_cell(self, challenge_id: str) -> None:
         from tutor.screens.code_cell import CodeCellScreen
@@ -177,6 +212,7 @@ class LessonScreen(Screen):
             lambda store: store.record_check(self.lesson.id, event.check.id, grade.correct,
                                              grade.chosen))
         event.control.show_result(grade, max(0, gained or 0))
+        self.refresh_bindings()
 
     def finish(self) -> None:
         """Past the last step: back to the map if the lesson is complete, else to what is left."""

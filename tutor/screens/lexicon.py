@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tutor.content import LexiconEntry
 from tutor.paths import engine_source
+from tutor.widgets.footer import KeyFooter
 from tutor.widgets.xp_header import XPHeader
 
 
@@ -41,7 +42,7 @@ class LexiconScreen(Screen):
                 yield Static(id="definition")
                 yield Static(id="source-title", classes="card-title")
                 yield TextArea.code_editor("", language="python", read_only=True, id="source")
-        yield Footer()
+        yield KeyFooter()
 
     def _options(self, query: str) -> list[Option]:
         query = query.lower()

@@ -7,9 +7,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, ScrollableContainer
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tutor.messages import OpenLesson
+from tutor.widgets.footer import KeyFooter
 from tutor.widgets.graph_map import LEGEND, SYMBOL, GraphMap
 from tutor.widgets.xp_header import XPHeader
 
@@ -25,7 +26,7 @@ class MapScreen(Screen):
             with ScrollableContainer(id="map-scroll"):
                 yield GraphMap(self.app.curriculum.graph)
             yield Static(id="node-info")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "summary", self._show_progress)

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tutor.dialogs.confirm import ConfirmDialog
 from tutor.paths import aide_home
 from tutor.rules import ProgressSummary, summarize
 from tutor.widgets.bars import bars
+from tutor.widgets.footer import KeyFooter
 from tutor.widgets.xp_header import XPHeader
 
 HISTORY_DAYS = 14
@@ -37,7 +38,7 @@ class ProgressScreen(Screen):
             yield Static(id="lessons")
             yield Static(id="achievements")
             yield Static(id="history")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "summary", self.show)

@@ -19,6 +19,9 @@ from textual.widgets import Input, Static
 from tutor.content import CheckStep, Grade
 from tutor.widgets.dialogue import inline_markup
 
+# What a typed number or shape is made of: "(2, 8, 768)", "2x8x768", "-0.5", "1/8"
+ANSWER_CHARACTERS = frozenset("0123456789(),. x-/")
+
 
 class OptionRow(Static, can_focus=True):
     """One numbered option; click or Enter picks it."""
@@ -105,13 +108,6 @@ class CheckPanel(Vertical):
         answer = self.query_one(Input)
         answer.focus()
         answer.insert_text_at_cursor(text)
-
-    def digit(self, digit: int) -> None:
-        """A number key: picks that option, or starts a typed answer with that digit."""
-        if self.check.options:
-            self.pick(digit - 1)
-        else:
-            self.start_typing(str(digit))
 
     def pick(self, index: int) -> None:
         """Option `index` (0-based) chosen by key or click."""

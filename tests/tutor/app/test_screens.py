@@ -171,11 +171,13 @@ async def test_hints_one_at_a_time_cost_xp(curriculum):
         await pilot.press("ctrl+g")
         hints = str(cell.query_one("#hints").content)
         assert "hint 1 of 3" in hints and "hint 2 of 3 (costs XP)" in hints
-        assert curriculum.challenge(CHALLENGE).hints[1] not in hints
+        assert "Divide the scores" not in hints
         assert app.summary.xp == xp - HINT_COST
         await pilot.press("ctrl+g", "ctrl+g", "ctrl+g")
         assert cell.hints_taken == 3
         assert "No more hints" in messages(app)
+        hints = str(cell.query_one("#hints").content)  # `code` is styled, as in the verdict
+        assert "Divide the scores by math.sqrt(d_k) before" in hints and "`" not in hints
 
 
 async def test_solution_only_after_a_pass(curriculum):
@@ -373,3 +375,68 @@ async def test_a_wrong_typed_number_shows_its_why_and_the_check_stays_open(curri
         await pilot.press("backspace", "backspace", "5", "0", "enter")
         await pilot.pause()
         assert panel.solved
+
+
+async def test_a_typed_answer_goes_into_its_box_even_unfocused(curriculum):
+    from tutor.widgets.check_panel import CheckPanel
+
+    app = build(curriculum)
+    async with app.run_test() as pilot:
+        app.post_message(OpenLesson("attention", 3))  # "What is the shape of QKᵀ …", typed
+        await pilot.pause()
+        answer = app.screen.query_one(CheckPanel).query_one("Input")
+        assert not answer.has_focus
+        await pilot.press(*"(2, 4, 10, 10)")
+        assert app.screen.index == 3  # neither the spaces nor the digits moved on
+        assert answer.value == "(2, 4, 10, 10)"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one(CheckPanel).solved
+
+
+async def test_space_does_not_skip_a_check_not_yet_answered(curriculum):
+    app = build(curriculum)
+    async with app.run_test() as pilot:
+        app.post_message(OpenLesson("attention", 2))  # an option check
+        await pilot.pause()
+        await pilot.press("space")
+        assert app.screen.index == 2
+        await pilot.press("1", "space")  # answered right: space moves on again
+        await pilot.pause()
+        assert app.screen.index == 3
+
+
+def footer_keys(screen) -> dict[str, int]:
+    """Each footer key's description and the column where it ends."""
+    return {key.description: key.region.right for key in screen.query("FooterKey")}
+
+
+async def test_the_footer_shows_what_enter_does_and_fits_60_columns(curriculum):
+    app = build(curriculum)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.post_message(OpenLesson("attention", 4))  # the code step
+        await pilot.pause()
+        keys = footer_keys(app.screen)
+        assert all(keys[k] <= 60 for k in ("Open cell", "Next", "Back", "Help", "Map", "Quit"))
+        await pilot.press("b")  # the typed check
+        await pilot.pause()
+        assert "Answer" in footer_keys(app.screen)
+        await pilot.press("b")  # a one-answer option check: a number answers it, not Enter
+        await pilot.pause()
+        keys = footer_keys(app.screen)
+        assert "Answer" not in keys and "Open cell" not in keys
+        await pilot.press("1", "n", "n", "enter")
+        await pilot.pause()
+        assert all(k <= 60 for k in footer_keys(app.screen).values())  # the code cell's
+
+
+async def test_leaving_the_cell_right_after_typing_keeps_the_draft(curriculum):
+    app = build(curriculum)
+    async with app.run_test() as pilot:
+        cell = await open_cell(pilot)
+        await pilot.press(*"# mine")
+        await pilot.press("escape")  # before the autosave timer fires
+        await pilot.pause()
+        assert not isinstance(app.screen, CodeCellScreen)
+        assert app.store.draft(cell.challenge.id).startswith("# mine")
+        assert "Could not save" not in messages(app)
