@@ -163,10 +163,12 @@ def mean_loss(model, data, batch_size=32, n_batches=8, seed=0):
 
 def run_capstone(components=None, corpus="lessons", steps=1500, seed=0, on_progress=None, prompt="",
                  max_new_tokens=300, temperature=0.8, progress_every=10, sample_every=250,
-                 batch_size=32, max_lr=3e-3):
+                 batch_size=32, max_lr=3e-3, time_limit_s=300):
     """Train a character-level GPT built from the learner's components, then let it write.
 
     components: {challenge id: code} of passed component challenges; corpus: see `load_corpus`.
+    Training stops after `steps` or `time_limit_s`, whichever comes first: on a slow or busy
+    machine the learner still gets a (less trained) model that writes, within the worker's limit.
     `on_progress` receives {"step", "loss", "lr", "elapsed_s"} every `progress_every` steps and
     {"step", "sample"} every `sample_every` steps. Returns the final training loss (mean of the
     last 20 steps), the loss on held-out text, the loss of a uniform guess, seconds, a sample
@@ -204,7 +206,7 @@ def run_capstone(components=None, corpus="lessons", steps=1500, seed=0, on_progr
             notify({"step": step, "sample": write(max_new_tokens // 2)})
 
     losses = train(model, train_data, steps, batch_size=batch_size, max_lr=max_lr, seed=seed,
-                   callback=report)
+                   callback=report, time_limit_s=time_limit_s)
     seconds = time.perf_counter() - start
     sample = write(max_new_tokens)
     return {

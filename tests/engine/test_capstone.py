@@ -158,6 +158,14 @@ def test_run_capstone_trains_the_learners_model_and_writes():
     assert set(progress[0]) == {"step", "loss", "lr", "elapsed_s"}
 
 
+def test_run_capstone_stops_at_its_time_limit_and_still_writes():
+    text = "the cat sat on the mat. the dog sat on the log. " * 40
+    result = run_capstone(corpus=text, steps=10_000, seed=1, prompt="the ", max_new_tokens=12,
+                          batch_size=8, time_limit_s=0)
+    assert result["steps"] == 1  # the first update, then the budget is spent
+    assert result["sample"].startswith("the ") and len(result["sample"]) == 16
+
+
 def test_run_capstone_refuses_a_tiny_corpus():
     with pytest.raises(ValueError, match="too short"):
         run_capstone(corpus="abc", steps=1)

@@ -11,6 +11,7 @@ from tutor.store import EventKind
 
 class Capstone(TrainingLoss):
     NAME = "capstone"
+    IDLE_STATUS = "Press t to train your model (a few minutes on two cores; it stops at five)."
 
     def learner_code(self) -> dict[str, str]:
         """Every passed challenge's code; the engine keeps the ones that are model components."""
@@ -32,5 +33,5 @@ class Capstone(TrainingLoss):
     def summary(self, data: dict[str, Any]) -> str:
         mine = sorted(set(by for by in data["components_used"].values() if by != "engine"))
         return (f"done: loss {data['loss']:.3f} (held out {data['held_out_loss']:.3f}, a uniform "
-                f"guess {data['random_loss']:.3f}) in {data['seconds']:.0f} s\n"
+                f"guess {data['random_loss']:.3f}) after {data['steps']} steps in {data['seconds']:.0f} s\n"
                 f"your components inside: {', '.join(mine) or 'none yet'}")

@@ -17,12 +17,13 @@ class TrainingLoss(DemoView):
 
     NAME = "training-loss"
     AUTOSTART = False
+    IDLE_STATUS = "Press t to train the model (up to a minute on two cores)."
     BINDINGS = [Binding("t", "train", "Train")]
 
     def __init__(self, params: dict[str, Any]) -> None:
         super().__init__(params)
         self.losses: list[float] = []
-        self.status = "Press t to train the model (about a minute on two cores)."
+        self.status = self.IDLE_STATUS
         self.sample = ""
 
     def draw_idle(self) -> Text:

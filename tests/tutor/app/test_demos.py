@@ -95,6 +95,7 @@ async def test_capstone_streams_its_loss_and_sends_the_learners_code():
         assert view.losses == [4.2, 3.1]
         drawn = str(view.content)
         assert "the cat sat" in drawn and "attention/dot-product" in drawn
+        assert "after 20 steps" in drawn
         assert "it-speaks" in {a.id for a in app.summary.earned}
 
 
