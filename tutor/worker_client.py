@@ -20,8 +20,6 @@ from collections.abc import Callable
 READY_TIMEOUT_S = 60.0  # importing torch on a busy machine can take several seconds
 TIMEOUT_MARGIN_S = 3.0  # over the challenge's own limit: the worker answers a timeout itself
 DEFAULT_CHECK_TIMEOUT_S = 5.0
-DEMO_TIMEOUT_S = 300.0 + TIMEOUT_MARGIN_S  # the worker stops a demo at 300 s itself
-CAPSTONE_TIMEOUT_S = 900.0  # the worker stops a capstone run (train, then write) at this limit
 STDERR_LINES = 20
 
 
@@ -46,6 +44,7 @@ class _Process:
             text=True, encoding="utf-8", bufsize=1,
         )
         self.ready = threading.Event()
+        self.limits: dict[str, float] = {}  # op -> the worker's own wall-time limit, from "ready"
         self.replies: queue.Queue[dict | None] = queue.Queue()
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=STDERR_LINES)
         self.cancelled = False
@@ -57,6 +56,7 @@ class _Process:
             for line in self.popen.stdout:
                 message = json.loads(line)
                 if message.get("type") == "ready":
+                    self.limits = message.get("limits", {})
                     self.ready.set()
                 else:
                     self.replies.put(message)
@@ -123,12 +123,15 @@ class WorkerClient:
                 self._restart(process)
                 raise WorkerTimeout(f"the worker was not ready after {timeout:g} s")
 
-    def request(self, op: str, payload: dict, *, timeout: float,
+    def request(self, op: str, payload: dict, *, timeout: float | None = None,
                 on_progress: Callable[[dict], None] | None = None) -> dict:
-        """Send one request and return its `data`; raises WorkerError (or a subclass)."""
+        """Send one request and return its `data`; raises WorkerError (or a subclass).
+        Without `timeout`, wait as long as the worker's announced limit for `op` (plus a margin)."""
         with self._request_lock:
             self.wait_ready()
             process = self._process
+            if timeout is None:
+                timeout = process.limits[op] + TIMEOUT_MARGIN_S
             self._next_id += 1
             request_id = self._next_id
             try:
@@ -180,14 +183,12 @@ class WorkerClient:
 
     def demo(self, name: str, params: dict | None = None,
              on_progress: Callable[[dict], None] | None = None) -> dict:
-        return self.request("demo", {"name": name, "params": params or {}}, timeout=DEMO_TIMEOUT_S,
-                            on_progress=on_progress)
+        return self.request("demo", {"name": name, "params": params or {}}, on_progress=on_progress)
 
     def capstone(self, payload: dict, on_progress: Callable[[dict], None] | None = None) -> dict:
         """Train a GPT built from the learner's components (`payload`: `run_capstone`'s
         arguments); progress streams to `on_progress`."""
-        return self.request("capstone", payload, timeout=CAPSTONE_TIMEOUT_S + TIMEOUT_MARGIN_S,
-                            on_progress=on_progress)
+        return self.request("capstone", payload, on_progress=on_progress)
 
     def cancel(self) -> None:
         """Stop the running request (it raises WorkerCancelled); a fresh worker starts warming."""

@@ -58,6 +58,7 @@ def solution_code() -> str:
 
 def test_ready_then_ping(worker):
     assert worker.ready["type"] == "ready" and worker.ready["torch"].startswith("2.")
+    assert worker.ready["limits"] == {"demo": 300.0, "capstone": 900.0}  # what clients wait for
     assert worker.request("ping")["data"] == {"pid": worker.ready["pid"]}
 
 

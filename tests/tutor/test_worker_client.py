@@ -15,16 +15,17 @@ from tutor.loader import load_curriculum
 from tutor.worker_client import WorkerCancelled, WorkerClient, WorkerError, WorkerTimeout
 
 # A stand-in worker speaking the protocol: `hang` never answers, `die` exits, `count` streams
-# progress before its result, and so does `capstone`.
+# progress before its result, and so does `capstone`; `demo` hangs past its announced limit.
 SCRIPTED_WORKER = r"""
 import json, os, sys, time
-print(json.dumps({"type": "ready", "pid": os.getpid(), "torch": "none"}), flush=True)
+print(json.dumps({"type": "ready", "pid": os.getpid(), "torch": "none",
+                  "limits": {"demo": 0.2, "capstone": 5}}), flush=True)
 for line in sys.stdin:
     request = json.loads(line)
     op, rid = request["op"], request["id"]
     if op == "die":
         os._exit(1)
-    if op == "hang" or op == "check":
+    if op in ("hang", "check", "demo"):
         time.sleep(60)
     if op in ("count", "capstone"):
         for i in range(3):
@@ -58,6 +59,14 @@ def test_progress_is_passed_on_before_the_result(scripted):
     steps = []
     data = scripted.request("count", {}, timeout=5, on_progress=steps.append)
     assert steps == [{"step": 0}, {"step": 1}, {"step": 2}] and "pid" in data
+
+
+def test_long_jobs_wait_as_long_as_the_worker_announced(scripted, monkeypatch):
+    monkeypatch.setattr(worker_client, "TIMEOUT_MARGIN_S", 0.1)
+    started = time.monotonic()
+    with pytest.raises(WorkerTimeout, match="0.3 s"):
+        scripted.demo("attention-heatmap")
+    assert time.monotonic() - started < 2
 
 
 def test_capstone_streams_progress_before_its_result(scripted):
