@@ -35,12 +35,18 @@ def softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
     return e / torch.where(total == 0, torch.ones_like(total), total)
 
 
-def _broadcast(*shapes) -> torch.Size | None:
-    """The shape the given shapes broadcast to, or None where they do not."""
-    try:
-        return torch.broadcast_shapes(*shapes)
-    except RuntimeError:
-        return None
+def _broadcast(*shapes) -> tuple[int, ...] | None:
+    """The shape the given shapes broadcast to, or None where they do not: aligned on the right,
+    a size 1 stretches to any other. Plain Python, because torch.broadcast_shapes takes tens of
+    µs and every attention call of every decoding step checks its shapes."""
+    n = max(map(len, shapes))
+    result = []
+    for sizes in zip(*((1,) * (n - len(shape)) + tuple(shape) for shape in shapes)):
+        stretched = {size for size in sizes if size != 1}
+        if len(stretched) > 1:
+            return None
+        result.append(stretched.pop() if stretched else 1)
+    return tuple(result)
 
 
 def _check_qkv(q, k, v, mask):
@@ -190,9 +196,11 @@ class KVCache:
     """The keys and values of every layer, so that decoding one more token computes one row of
     attention instead of the whole prefix again."""
 
-    def __init__(self, n_layer: int, batch_size: int):
+    def __init__(self, n_layer: int, batch_size: int, cross: bool = False):
         self.batch_size = batch_size
         self.layers = [LayerKVCache() for _ in range(n_layer)]
+        # a decoder's cross-attention keys/values: the encoder output's, projected once per layer
+        self.cross = [LayerKVCache() for _ in range(n_layer)] if cross else []
 
     def __len__(self) -> int:
         """How many positions are cached: where the next token's position starts."""
@@ -206,6 +214,14 @@ class KVCache:
         for layer in self.layers:
             if layer.k is not None:
                 layer.k, layer.v = layer.k[:, :, :length], layer.v[:, :, :length]  # (B, H, length, d)
+
+    def reorder(self, batch_idx: torch.Tensor) -> None:
+        """Keep the cached rows batch_idx (B_new,) long, in that order (e.g. the beams that
+        survived a beam-search step: a beam copied twice gets two copies of its past)."""
+        for layer in self.layers + self.cross:
+            if layer.k is not None:
+                layer.k, layer.v = layer.k[batch_idx], layer.v[batch_idx]  # (B_new, H, T_past, d)
+        self.batch_size = batch_idx.size(0)
 
 
 class MultiHeadAttention(nn.Module):
@@ -237,28 +253,44 @@ class MultiHeadAttention(nn.Module):
 
     def forward(self, x, memory=None, mask=None, cache: LayerKVCache | None = None):
         """x (B, T, C); memory (B, S, C) or None for self-attention; mask bool broadcastable to
-        (B, H, T, T_k), e.g. (B, 1, 1, T_k) for padding; cache extends keys/values in place."""
+        (B, H, T, T_k), e.g. (B, 1, 1, T_k) for padding; cache extends keys/values in place (for
+        cross-attention it keeps the memory's)."""
         B, T, C = check_shape("x", x, "B T C", C=self.n_embd).values()
         c = self.components
         if memory is None:
             q, k, v = self.c_attn(x).split(C, dim=2)  # 3 x (B, T, C)
+            q, k, v = (c.split_heads(t, self.n_head) for t in (q, k, v))  # (B, H, T, d)
         else:
-            check_shape("memory", memory, "B S C", B=B, C=C)
-            w_q, w_kv = self.c_attn.weight.split([C, 2 * C])
-            b_q, b_kv = (None, None) if self.c_attn.bias is None else self.c_attn.bias.split([C, 2 * C])
-            q = F.linear(x, w_q, b_q)  # (B, T, C)
-            k, v = F.linear(memory, w_kv, b_kv).split(C, dim=2)  # 2 x (B, S, C)
-        q, k, v = (c.split_heads(t, self.n_head) for t in (q, k, v))  # (B, H, T, d), (B, H, T_k, d)
-        past = 0 if cache is None else len(cache)
+            q, k, v = self._cross_qkv(x, memory, cache)  # (B, H, T, d), (B, H, S, d)
+        past = 0 if cache is None or memory is not None else len(cache)
         if self.positional == "rope":
             # rotate by absolute position; cached keys were rotated when they were new
             positions = torch.arange(past, past + T, device=x.device)
             q, k = apply_rope(q, positions), apply_rope(k, positions)
-        if cache is not None:
+        if cache is not None and memory is None:
             k, v = cache.append(k, v)  # (B, H, past + T, d)
         bias = alibi_bias(self.n_head, T, k.size(2)).to(x) if self.positional == "alibi" else None
         y = self._attend(q, k, v, mask, bias)  # (B, H, T, d)
         return self.resid_dropout(self.c_proj(c.merge_heads(y)))  # (B, T, C)
+
+    def _cross_qkv(self, x, memory, cache):
+        """Queries from x (B, T, C), keys and values from memory (B, S, C), heads split.
+
+        The memory does not change while the decoder writes, so with a cache its keys and values
+        are projected at the first step only and read back from the cache after.
+        """
+        B, _, C = x.shape
+        check_shape("memory", memory, "B S C", B=B, C=C)
+        w_q, w_kv = self.c_attn.weight.split([C, 2 * C])
+        b_q, b_kv = (None, None) if self.c_attn.bias is None else self.c_attn.bias.split([C, 2 * C])
+        q = self.components.split_heads(F.linear(x, w_q, b_q), self.n_head)  # (B, H, T, d)
+        if cache is not None and len(cache):
+            return q, cache.k, cache.v  # (B, H, S, d) each
+        kv = F.linear(memory, w_kv, b_kv).split(C, dim=2)  # 2 x (B, S, C)
+        k, v = (self.components.split_heads(t, self.n_head) for t in kv)  # (B, H, S, d)
+        if cache is not None:
+            cache.append(k, v)
+        return q, k, v
 
     def _attend(self, q, k, v, mask, bias):
         """q (B, H, T, d), k and v (B, H, T_k, d) -> (B, H, T, d): through a replaced attention,

@@ -82,9 +82,13 @@ class DecoderBlock(nn.Module):
         self.mlp = _mlp(config, components)
         self.norm_first = config.norm_first
 
-    def forward(self, x, memory, memory_mask=None, cache: LayerKVCache | None = None) -> torch.Tensor:
-        """x (B, T, C), memory (B, S, C); memory_mask bool broadcastable to (B, H, T, S) -> (B, T, C)."""
+    def forward(self, x, memory, memory_mask=None, cache: LayerKVCache | None = None,
+                cross_cache: LayerKVCache | None = None) -> torch.Tensor:
+        """x (B, T, C), memory (B, S, C); memory_mask bool broadcastable to (B, H, T, S) -> (B, T, C).
+        `cache` holds the self-attention's past; `cross_cache` the memory's keys/values, which are
+        projected once per sequence instead of at every decoding step."""
         check_shape("x", x, "B T C", C=self.attn.n_embd)
         x = residual(x, self.ln_1, lambda h: self.attn(h, cache=cache), self.norm_first)
-        x = residual(x, self.ln_2, lambda h: self.cross_attn(h, memory, mask=memory_mask), self.norm_first)
+        x = residual(x, self.ln_2, lambda h: self.cross_attn(h, memory, mask=memory_mask, cache=cross_cache),
+                     self.norm_first)
         return residual(x, self.ln_3, self.mlp, self.norm_first)

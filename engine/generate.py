@@ -95,24 +95,27 @@ def _next_token(logits, temperature, top_k, top_p, generator):
     return torch.multinomial(probs, 1, generator=generator)
 
 
+def _last_logits(model, idx, cache, use_cache):
+    """The next-token logits (B, V) of idx (B, T), and the cache to pass next time.
+
+    While the cache has room only the newest token is run: one row of attention instead of the
+    whole sequence. Past `block_size` the context is cropped to the last `block_size` tokens and
+    recomputed into a fresh cache, exactly as without one.
+    """
+    if cache is not None and len(cache) < model.config.block_size:
+        return model(idx[:, -1:], cache=cache)[:, -1], cache  # (B, V): the newest token only
+    cache = model.new_cache(idx.size(0)) if use_cache else None
+    return model(idx[:, -model.config.block_size:], cache=cache)[:, -1], cache
+
+
 @torch.no_grad()
 def generate(model, idx, max_new_tokens, temperature=1.0, top_k=None, top_p=None, use_cache=True,
              generator=None):
-    """Append `max_new_tokens` tokens to idx (B, T), one at a time; returns (B, T + max_new_tokens).
-
-    With the KV cache the prompt is run once and then only the newest token: each step costs one
-    row of attention instead of the whole sequence. Past `block_size` the context is cropped to
-    the last `block_size` tokens and recomputed, exactly as without the cache.
-    """
-    block_size = model.config.block_size
+    """Append `max_new_tokens` tokens to idx (B, T), one at a time; returns (B, T + max_new_tokens)."""
     cache = None
     for _ in range(max_new_tokens):
-        if cache is not None and len(cache) < block_size:
-            logits = model(idx[:, -1:], cache=cache)  # (B, 1, V): the newest token only
-        else:
-            cache = model.new_cache(idx.size(0)) if use_cache else None
-            logits = model(idx[:, -block_size:], cache=cache)  # (B, T, V)
-        idx = torch.cat([idx, _next_token(logits[:, -1], temperature, top_k, top_p, generator)], dim=1)
+        logits, cache = _last_logits(model, idx, cache, use_cache)  # (B, V)
+        idx = torch.cat([idx, _next_token(logits, temperature, top_k, top_p, generator)], dim=1)
     return idx
 
 
@@ -122,21 +125,23 @@ def greedy(model, idx, max_new_tokens, use_cache=True):
 
 
 @torch.no_grad()
-def beam_search(model, idx, max_new_tokens, beam_width):
+def beam_search(model, idx, max_new_tokens, beam_width, use_cache=True):
     """Keep the `beam_width` most probable continuations of one prompt idx (1, T).
 
     Returns sequences (beam_width, T + max_new_tokens) and their summed log-probabilities
     (beam_width,), best first. All beams have the same length, so no length normalisation is
-    needed to compare them.
+    needed to compare them. With the cache each beam runs only its newest token; the cache's
+    rows follow the beams they belong to.
     """
-    block_size = model.config.block_size
-    sequences, scores = idx, torch.zeros(1)
+    sequences, scores, cache = idx, torch.zeros(1), None
     for _ in range(max_new_tokens):
-        logits = model(sequences[:, -block_size:])[:, -1]  # (W, V)
+        logits, cache = _last_logits(model, sequences, cache, use_cache)  # (W, V)
         log_probs = F.log_softmax(logits.float(), dim=-1)
         width = min(beam_width, log_probs.numel())
         scores, beam_idx, token_idx = beam_search_step(log_probs, scores, width)
         sequences = torch.cat([sequences[beam_idx], token_idx[:, None]], dim=1)  # (width, T + 1)
+        if cache is not None:
+            cache.reorder(beam_idx)  # each new beam continues the past of the beam it came from
     return sequences, scores
 
 

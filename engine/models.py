@@ -127,8 +127,9 @@ class EncoderDecoder(nn.Module):
             self.lm_head.weight = self.encoder.transformer.wte.weight
 
     def new_cache(self, batch_size: int) -> KVCache:
-        """A cache for the decoder's self-attention (the source is encoded once, outside it)."""
-        return KVCache(self.config.n_layer, batch_size)
+        """A cache for the decoder's self-attention, with room for each layer's cross-attention
+        keys/values of the encoder output (the source is encoded once, outside it)."""
+        return KVCache(self.config.n_layer, batch_size, cross=True)
 
     def decode(self, tgt, memory, src_mask=None, cache: KVCache | None = None) -> torch.Tensor:
         """tgt (B, T) long, memory (B, S, C) from the encoder, src_mask (B, S) -> logits (B, T, vocab)."""
@@ -139,7 +140,8 @@ class EncoderDecoder(nn.Module):
         d = self.decoder
         x = d.drop(embed(d.wte, getattr(d, "wpe", None), tgt, start))  # (B, T, C)
         for i, block in enumerate(d.h):
-            x = block(x, memory, memory_mask, cache=None if cache is None else cache[i])
+            x = block(x, memory, memory_mask, cache=None if cache is None else cache[i],
+                      cross_cache=None if cache is None else cache.cross[i])
         if "ln_f" in d:
             x = d.ln_f(x)
         return self.lm_head(x)  # (B, T, vocab)

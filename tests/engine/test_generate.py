@@ -213,6 +213,14 @@ def test_beam_search_returns_sequences_sorted_by_their_log_probability(target):
     assert scores[0] >= beam_search(target, PROMPT[:1], 5, beam_width=1)[1][0] - 1e-5
 
 
+@pytest.mark.parametrize("n_new", [12, 36])  # 36: past the block size, where the context slides
+def test_cached_beam_search_returns_what_recomputation_returns(target, n_new):
+    cached = beam_search(target, PROMPT[:1], n_new, beam_width=3)
+    recomputed = beam_search(target, PROMPT[:1], n_new, beam_width=3, use_cache=False)
+    assert torch.equal(cached[0], recomputed[0])
+    torch.testing.assert_close(cached[1], recomputed[1], atol=1e-4, rtol=0)
+
+
 def test_speculative_decoding_under_greedy_equals_target_greedy(target, draft):
     expected = greedy(target, PROMPT[:1], 25)
     for k in (1, 3, 5):

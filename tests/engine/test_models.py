@@ -47,6 +47,18 @@ def test_kv_cache_gives_the_logits_of_full_recomputation(positional, norm_first)
     torch.testing.assert_close(torch.cat(steps, dim=1), model(idx), atol=1e-10, rtol=1e-10)
 
 
+def test_reordered_cache_follows_its_rows():
+    # Rows 1, 1, 0 of the cache must continue rows 1, 1, 0 of the batch (as beams do).
+    model = seeded(GPT, config(positional="rope"))
+    idx = tokens()
+    cache = model.new_cache(B)
+    model(idx[:, :5], cache=cache)
+    rows = torch.tensor([1, 1, 0])
+    cache.reorder(rows)
+    assert cache.batch_size == 3 and len(cache) == 5
+    torch.testing.assert_close(model(idx[rows, 5:], cache=cache), model(idx[rows])[:, 5:], atol=1e-10, rtol=1e-10)
+
+
 @pytest.mark.parametrize("positional", ["sinusoidal", "rope", "alibi", "none"])
 def test_position_schemes_that_extrapolate_run_past_block_size(positional):
     model = seeded(GPT, config(positional=positional))
@@ -138,9 +150,23 @@ def test_encoder_decoder_cache_and_source_padding(norm_first):
     cache = model.new_cache(B)
     steps = [model.decode(tgt[:, t: t + 1], memory, src_mask, cache=cache) for t in range(6)]
     torch.testing.assert_close(torch.cat(steps, dim=1), full, atol=1e-10, rtol=1e-10)
+    assert all(layer.k.shape[2] == 11 for layer in cache.cross)  # the source, projected once
     padded_differently = src.clone()
     padded_differently[1, 8:] = 0
     torch.testing.assert_close(model(padded_differently, tgt, src_mask), full)
+
+
+def test_cross_attention_projects_the_memory_once_per_cache():
+    model = seeded(EncoderDecoder, config())
+    cross_attn = model.decoder.h[0].cross_attn
+    memory, x = torch.randn(B, 11, 30, dtype=torch.double), torch.randn(B, 4, 30, dtype=torch.double)
+    cache = model.new_cache(B).cross[0]
+    steps = [cross_attn(x[:, t: t + 1], memory, cache=cache) for t in range(4)]
+    k_first = cache.k
+    torch.testing.assert_close(torch.cat(steps, dim=1), cross_attn(x, memory), atol=1e-12, rtol=0)
+    assert cache.k is k_first and cache.k.shape == (B, 3, 11, 10)  # (B, H, S, d), projected at the first step
+    # a later memory is not even read: the cache holds the one being decoded against
+    torch.testing.assert_close(cross_attn(x[:, :1], memory + 1, cache=cache), steps[0])
 
 
 def test_encoder_decoder_shares_one_embedding_matrix():
