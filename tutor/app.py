@@ -82,11 +82,14 @@ class AideApp(App[None]):
         if place.get("lesson") in self.curriculum.lessons:
             self.post_message(OpenLesson(place["lesson"]))
         elif not self.store.setting(WELCOMED, False):
-            from tutor.dialogs.welcome import WelcomeDialog
-
-            self.push_screen(WelcomeDialog(), lambda _: self.save_setting(WELCOMED, True))
+            self.call_after_refresh(self.welcome)  # the map's first frame is not kept waiting
         self.warm_engine()
         self.set_interval(0.25, self._poll_engine, name="engine-status")
+
+    def welcome(self) -> None:
+        from tutor.dialogs.welcome import WelcomeDialog
+
+        self.push_screen(WelcomeDialog(), lambda _: self.save_setting(WELCOMED, True))
 
     @work(thread=True, exit_on_error=False, group="engine")
     def warm_engine(self) -> None:
