@@ -113,6 +113,16 @@ class FileReader:
             self.report(f"malformed YAML: {exc}")
         return None
 
+    def parse_mapping(self) -> Mapping | None:
+        """The file's top-level mapping, or None (with the problem reported)."""
+        data = self.parse()
+        if self.failed:
+            return None
+        if not isinstance(data, Mapping):
+            self.report(f"{self.path.name} must be a mapping")
+            return None
+        return data
+
     def field(self, data: Mapping, key: str, kind: type | tuple = str, default: Any = ...,
               what: str = "") -> Any:
         """data[key] checked against `kind`; reports a missing or mistyped field."""
@@ -148,11 +158,8 @@ def display_name(path: Path) -> str:
 
 def load_challenge(folder: Path, challenge_id: str, errors: list[LoadError]) -> Challenge | None:
     reader = FileReader(folder / "challenge.yaml", errors)
-    data = reader.parse()
-    if reader.failed:
-        return None
-    if not isinstance(data, Mapping):
-        reader.report("challenge.yaml must be a mapping")
+    data = reader.parse_mapping()
+    if data is None:
         return None
     title = reader.field(data, "title")
     prompt = reader.field(data, "prompt")
@@ -247,11 +254,8 @@ class LessonReader(FileReader):
         self.check_ids: set[str] = set()
 
     def read(self) -> Lesson | None:
-        data = self.parse()
-        if self.failed:
-            return None
-        if not isinstance(data, Mapping):
-            self.report("lesson.yaml must be a mapping")
+        data = self.parse_mapping()
+        if data is None:
             return None
         lesson_id = self.field(data, "id")
         folder = self.path.parent.name

@@ -176,3 +176,12 @@ def test_a_duplicate_key_is_an_error_not_a_silent_overwrite(tmp_path):
     [error] = load_curriculum(tmp_path).errors
     assert (Path(error.file).name, error.line) == ("lesson.yaml", 7)
     assert error.message == "malformed YAML: duplicate key `title`"
+
+
+def test_a_lesson_or_challenge_file_that_is_not_a_mapping_is_named(tmp_path):
+    (tmp_path / "graph.yaml").write_text(
+        "nodes:\n  - {id: a, label: A, lessons: [a], position: [0, 0]}\n")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "lesson.yaml").write_text("- a list, not a lesson\n")
+    [error] = load_curriculum(tmp_path).errors
+    assert (Path(error.file).name, error.message) == ("lesson.yaml", "lesson.yaml must be a mapping")
