@@ -32,7 +32,8 @@ from typing import Any, Callable
 OUTPUT_CAP = 64 * 1024
 TRUNCATED_NOTE = "\n[output truncated]"
 DEFAULT_MEMORY_BYTES = 1 << 30
-INTERRUPT_GRACE_S = 0.2  # how long an interrupted child gets to say where it was
+INTERRUPT_GRACE_S = 0.5  # how long an interrupted child gets to say where it was (a busy host
+# can hold a runnable process back for a tenth of a second)
 
 
 @dataclass
@@ -116,8 +117,16 @@ def _child(job, out_w: int, res_w: int, cpu_s: int, address_limit: int, on_inter
             results.write(json.dumps({"progress": data}) + "\n")
 
         def interrupted(signum, frame) -> None:
-            results.write(json.dumps({"interrupted": on_interrupt(frame)}) + "\n")
-            results.flush()
+            # The wall and the CPU limit often fire within a millisecond of each other: the
+            # first answers and the other is ignored, since a nested call could interrupt this
+            # one mid-write and lose the answer. os.write, not `results`, for the same reason.
+            signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+            signal.signal(signal.SIGXCPU, signal.SIG_IGN)  # RLIMIT_CPU's hard limit still kills
+            try:
+                where = on_interrupt(frame)
+            except BaseException:  # saying where is a courtesy; the answer must still go out
+                where = {}
+            os.write(res_w, (json.dumps({"interrupted": where}) + "\n").encode())
             os._exit(0)
 
         if on_interrupt is not None:  # SIGUSR1 from the wall limit, SIGXCPU from the CPU limit

@@ -71,7 +71,8 @@ def where_running(frame, filename: str) -> dict:
         frame = frame.f_back
     if frame is None:
         return {}
-    return {"line": frame.f_lineno, "source": linecache.getline(filename, frame.f_lineno).strip()}
+    source = linecache.getline(filename, frame.f_lineno).strip()
+    return {"line": frame.f_lineno, "source": source if len(source) <= 80 else source[:79] + "…"}
 
 
 @dataclass

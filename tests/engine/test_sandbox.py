@@ -52,6 +52,26 @@ def test_an_interrupted_job_says_where_it_was():
     assert (result.status, result.value) == ("timeout", {"function": "stuck"})
 
 
+def test_the_other_limit_firing_while_the_child_answers_does_not_lose_the_answer():
+    # The wall limit's SIGUSR1 and RLIMIT_CPU's SIGXCPU often arrive together (a busy loop uses
+    # its CPU budget just as its wall time runs out). A second handler nested in the first used
+    # to break its write ("reentrant call inside BufferedWriter"), and the line was lost.
+    def where(frame):
+        os.kill(os.getpid(), signal.SIGXCPU)
+        return {"function": frame.f_code.co_name}
+
+    def stuck(report):
+        time.sleep(100)
+
+    result = run_job(stuck, timeout_s=0.3, on_interrupt=where)
+    assert (result.status, result.value) == ("timeout", {"function": "stuck"})
+
+
+def test_a_failing_on_interrupt_still_gives_a_timeout():
+    result = run_job(lambda report: time.sleep(100), timeout_s=0.3, on_interrupt=lambda frame: 1 / 0)
+    assert (result.status, result.value) == ("timeout", {})
+
+
 def test_a_busy_loop_is_stopped_by_the_cpu_limit():
     def spin(report):
         while True:

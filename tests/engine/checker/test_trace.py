@@ -1,7 +1,9 @@
+import sys
+
 import pytest
 import torch
 
-from engine.checker.trace import Forbidden, ForbiddenOpError, LearnerTrace, register_source
+from engine.checker.trace import Forbidden, ForbiddenOpError, LearnerTrace, register_source, where_running
 
 CODE = """\
 import torch
@@ -45,3 +47,23 @@ def test_a_forbidden_call_raises_and_is_remembered():
         namespace["g"](torch.randn(1, 3, 5))
     assert tracer.forbidden_use.line == 7
     assert tracer.forbidden_use.name == "torch.nn.functional.scaled_dot_product_attention"
+
+
+
+def run_cell(filename: str, code: str) -> dict:
+    register_source(filename, code)
+    namespace = {}
+    exec(compile(code, filename, "exec"), namespace)
+    return namespace
+
+
+def test_where_running_names_the_learners_line_from_a_frame_below_it():
+    cell = run_cell("stuck.py", "import sys\ndef inner():\n    return sys._getframe()\nframe = inner()\n")
+    assert where_running(cell["frame"], "stuck.py") == {"line": 3, "source": "return sys._getframe()"}
+    assert where_running(sys._getframe(), "stuck.py") == {}  # a frame the cell never called
+
+
+def test_where_running_shortens_a_long_line():
+    cell = run_cell("long.py", "import sys\nframe = sys._getframe(); x = " + " + ".join(["1"] * 60) + "\n")
+    where = where_running(cell["frame"], "long.py")
+    assert where["line"] == 2 and len(where["source"]) == 80 and where["source"].endswith("…")
