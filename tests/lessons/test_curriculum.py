@@ -11,7 +11,7 @@ CURRICULUM = load_curriculum()
 ORDER = ["why-transformers", "big-picture", "tokens", "positions", "attention", "softmax-scaling",
          "multi-head", "attention-block", "transformer-block", "stacking", "cross-attention",
          "decoding", "training", "engineering", "beyond-text", "frontiers", "capstone"]
-WITHOUT_CODE = {"why-transformers", "big-picture", "beyond-text", "frontiers"}  # lessons 0-1, 14-15
+WITHOUT_CODE = {"why-transformers", "big-picture", "frontiers"}  # lessons 0-1, 15
 
 
 def test_every_lesson_loads_without_errors():

@@ -18,6 +18,7 @@ from engine.norm import layer_norm
 from engine.quantize import dequantize_int8, quantize_int8
 from engine.tokenizer import CharTokenizer
 from engine.train import adamw_update, lr_at
+from engine.vision import PatchEmbedding, patchify
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 
@@ -102,11 +103,9 @@ def test_int8_size():
 
 
 def test_vit_patches_and_shape():
-    image = torch.randn(8, 3, 384, 384)
-    patches = image.unfold(2, 16, 16).unfold(3, 16, 16)  # (8, 3, 24, 24, 16, 16)
-    assert_answer("beyond-text", "vit-patches", patches.shape[2] * patches.shape[3])
-    tokens = 1 + (224 // 16) ** 2  # [CLS] + 14 × 14 patches at 224 × 224
-    assert_answer("beyond-text", "vit-input-shape", (8, tokens, 768))
+    assert_answer("beyond-text", "vit-patches", patchify(torch.randn(1, 3, 384, 384), 16).shape[1])
+    embed = PatchEmbedding(image_size=224, patch=16, in_channels=3, d_model=768)
+    assert_answer("beyond-text", "vit-input-shape", embed(torch.randn(8, 3, 224, 224)).shape)
 
 
 def test_whisper_positions():
