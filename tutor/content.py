@@ -106,6 +106,13 @@ class CheckStep:
         return "shape" if isinstance(self.answer, tuple) else "numeric"
 
     @property
+    def answer_text(self) -> str:
+        """A typed check's answer as the learner would type it: "(8, 197, 768)", "0.25"."""
+        if isinstance(self.answer, tuple):
+            return "(" + ", ".join(map(str, self.answer)) + ")"
+        return "" if self.answer is None else f"{self.answer:.10g}"
+
+    @property
     def correct_indices(self) -> frozenset[int]:
         return frozenset(i for i, option in enumerate(self.options) if option.correct)
 

@@ -142,6 +142,13 @@ def test_grade_shape_wrong_or_unreadable(checks):
     assert q.grade("B, H, T, T").chosen is None
 
 
+def test_answer_text_is_what_a_learner_would_type(checks):
+    assert checks["a-shape"].answer_text == "(2, 4, 10, 10)"
+    assert checks["a-number"].answer_text == "0.125"
+    assert CheckStep("n", "q", "e", answer=1050624.0).answer_text == "1050624"
+    assert checks["pick-one"].answer_text == ""
+
+
 @pytest.mark.parametrize(("typed", "correct"), [
     ("0.125", True), ("1/8", True), (0.1255, True), ("0.124", True), ("0.127", False),
     ("1/0", False), ("an eighth", False),

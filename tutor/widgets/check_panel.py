@@ -166,6 +166,8 @@ class CheckPanel(Vertical):
             elif row.has_class("wrong"):
                 row.set_mark("✗", "wrong")
         for answer in self.query(Input):
+            if not answer.value:  # reopened after it was solved: the answer, not a prompt to type
+                answer.value = self.check.answer_text
             answer.disabled = True
         for tip in self.query(".tip").results(Static):
             tip.update("Enter or n: the next step.")

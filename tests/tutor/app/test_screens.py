@@ -394,6 +394,22 @@ async def test_a_typed_answer_goes_into_its_box_even_unfocused(curriculum):
         assert app.screen.query_one(CheckPanel).solved
 
 
+async def test_a_solved_typed_check_reopens_with_its_answer_in_the_box(curriculum):
+    from tutor.widgets.check_panel import CheckPanel
+
+    app = build(curriculum, completed=())
+    async with app.run_test() as pilot:
+        app.post_message(OpenLesson("tokens", 1))
+        await pilot.pause()
+        await pilot.press("5", "0", "enter")
+        await pilot.pause()
+        app.post_message(OpenLesson("tokens", 1))  # back later, from the map
+        await pilot.pause()
+        answer = app.screen.query_one(CheckPanel).query_one("Input")
+        assert app.screen.query_one(CheckPanel).solved
+        assert (answer.value, answer.disabled) == ("50", True)
+
+
 async def test_space_does_not_skip_a_check_not_yet_answered(curriculum):
     app = build(curriculum)
     async with app.run_test() as pilot:
