@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import torch
 
+from engine.checker.difference import describe_difference
 from engine.checker.shape_names import DimNames
 from engine.checker.trace import OpRecord
 
@@ -92,9 +93,11 @@ def _compare_tensor(got, expected: torch.Tensor, names: DimNames, label: str) ->
             return Mismatch("value", f"{label}: its ±inf entries are not where the reference has them",
                             float("inf"))
         error = max_error(got, expected)
-        return Mismatch("value", f"{label}: values differ from the reference (max abs error {error:.3g})", error)
-    wrong = int((got != expected).sum())
-    return Mismatch("value", f"{label}: {wrong} of {expected.numel()} entries differ from the reference")
+        phrase = describe_difference(got, expected, names)
+        return Mismatch("value", f"{label}: values differ from the reference (max abs error {error:.3g})"
+                                 + (f"; {phrase}" if phrase else ""), error)
+    phrase = describe_difference(got, expected, names) or f"all {expected.numel()} entries differ"
+    return Mismatch("value", f"{label}: does not match the reference: {phrase}")
 
 
 def _kind(value) -> str:
