@@ -22,13 +22,18 @@ class Mismatch:
     max_error: float | None = None
 
 
+def tolerance(dtype: torch.dtype) -> tuple[float, float]:
+    """(rtol, atol) for a reference computed in `dtype`."""
+    return TOLERANCES.get(dtype, TOLERANCES[torch.float32])
+
+
 def close(got: torch.Tensor, expected: torch.Tensor) -> bool:
     """Same shape and values within the dtype's tolerance; NaN matches NaN, inf matches inf."""
     if got.shape != expected.shape:
         return False
     if not expected.is_floating_point():
         return torch.equal(got.to(expected.dtype), expected)
-    rtol, atol = TOLERANCES.get(expected.dtype, TOLERANCES[torch.float32])
+    rtol, atol = tolerance(expected.dtype)
     return torch.allclose(got.to(expected.dtype), expected, rtol=rtol, atol=atol, equal_nan=True)
 
 
@@ -93,10 +98,10 @@ def _compare_tensor(got, expected: torch.Tensor, names: DimNames, label: str) ->
             return Mismatch("value", f"{label}: its ±inf entries are not where the reference has them",
                             float("inf"))
         error = max_error(got, expected)
-        phrase = describe_difference(got, expected, names)
+        phrase = describe_difference(got, expected, names, tolerance(expected.dtype))
         return Mismatch("value", f"{label}: values differ from the reference (max abs error {error:.3g})"
                                  + (f"; {phrase}" if phrase else ""), error)
-    phrase = describe_difference(got, expected, names) or f"all {expected.numel()} entries differ"
+    phrase = describe_difference(got, expected, names, tolerance(expected.dtype)) or f"all {expected.numel()} entries differ"
     return Mismatch("value", f"{label}: does not match the reference: {phrase}")
 
 

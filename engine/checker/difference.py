@@ -15,23 +15,24 @@ import torch
 
 from engine.checker.shape_names import DimNames
 
-RTOL, ATOL = 1e-5, 1e-7  # loose enough for float32 references, far tighter than any real slip
-
-
-def describe_difference(got: torch.Tensor, expected: torch.Tensor, names: DimNames) -> str | None:
+def describe_difference(got: torch.Tensor, expected: torch.Tensor, names: DimNames,
+                        tolerance: tuple[float, float]) -> str | None:
     """A phrase such as "every value is 0.378 × the reference's (1/√d_k, d_k=7)", or None.
-    `got` and `expected` have the same shape and differ."""
+    `got` and `expected` have the same shape and differ; `tolerance` is the (rtol, atol) the
+    checker judges `expected`'s dtype by, so "equal" means the same here as in the verdict."""
     got, expected = got.detach().to(expected.dtype), expected.detach()
-    tests = (_factor, _shift, _sums_to_one, _moved_axis) if expected.is_floating_point() else ()
-    for test in (*tests, _where):
-        phrase = test(got, expected, names)
+    rtol, atol = tolerance
+
+    def close(a: torch.Tensor, b: torch.Tensor) -> bool:
+        return torch.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
+
+    if not expected.is_floating_point():
+        return _where(got != expected, names)
+    for test in (_factor, _shift, _sums_to_one, _moved_axis):
+        phrase = test(got, expected, names, close)
         if phrase:
             return phrase
-    return None
-
-
-def _close(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return torch.allclose(a, b, rtol=RTOL, atol=ATOL, equal_nan=True)
+    return _where(~torch.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True), names)
 
 
 def _axis(names: DimNames, shape, axis: int) -> str:
@@ -39,14 +40,14 @@ def _axis(names: DimNames, shape, axis: int) -> str:
     return name if name else f"axis {axis}"
 
 
-def _factor(got, expected, names) -> str | None:
+def _factor(got, expected, names, close) -> str | None:
     finite = expected.isfinite() & got.isfinite()
     e, g = expected[finite], got[finite]
     norm = float((e * e).sum())
     if norm == 0:
         return None
     c = float((g * e).sum()) / norm  # the least-squares constant
-    if abs(c - 1) < 1e-4 or not _close(got, c * expected):
+    if abs(c - 1) < 1e-4 or not close(got, c * expected):
         return None
     if abs(c + 1) < 1e-4:
         return "every value has the opposite sign"
@@ -65,25 +66,25 @@ def _named_factor(c: float, names: DimNames) -> str:
     return ""
 
 
-def _shift(got, expected, names) -> str | None:
+def _shift(got, expected, names, close) -> str | None:
     finite = expected.isfinite() & got.isfinite()
     if not finite.any():
         return None
     d = float((got[finite] - expected[finite]).mean())
-    if abs(d) < 1e-6 or not _close(got, expected + d):
+    if abs(d) < 1e-6 or not close(got, expected + d):
         return None
     return f"every value is off by {d:+.4g}"
 
 
-def _sums_to_one(got, expected, names) -> str | None:
+def _sums_to_one(got, expected, names, close) -> str | None:
     """Distributions (softmax, probabilities) normalised along the wrong dim, or along none."""
     if expected.numel() == 0 or not expected.isfinite().all() or expected.min() < 0:
         return None
     shape = expected.shape
 
     def axes_summing_to_one(t):
-        return [a for a in range(t.dim()) if shape[a] > 1
-                and _close(t.sum(a), torch.ones((), dtype=t.dtype).expand_as(t.sum(a)))]
+        sums = {a: t.sum(a) for a in range(t.dim()) if shape[a] > 1}
+        return [a for a, s in sums.items() if close(s, torch.ones_like(s))]
 
     right = axes_summing_to_one(expected)
     if not right or not got.isfinite().all():
@@ -99,7 +100,7 @@ def _sums_to_one(got, expected, names) -> str | None:
             f"{float(sums.min()):.3g} … {float(sums.max()):.3g} there")
 
 
-def _moved_axis(got, expected, names) -> str | None:
+def _moved_axis(got, expected, names, close) -> str | None:
     """The right values in the wrong places along one axis: reversed, or off by one position."""
     shape = expected.shape
     for axis in range(expected.dim()):
@@ -107,21 +108,18 @@ def _moved_axis(got, expected, names) -> str | None:
         if n < 3:
             continue
         name = _axis(names, shape, axis)
-        if _close(got, expected.flip(axis)):
+        if close(got, expected.flip(axis)):
             return f"it is the reference in reverse order along {name}"
-        if _close(got.narrow(axis, 1, n - 1), expected.narrow(axis, 0, n - 1)):
+        if close(got.narrow(axis, 1, n - 1), expected.narrow(axis, 0, n - 1)):
             return f"it is the reference moved one position later along {name}"
-        if _close(got.narrow(axis, 0, n - 1), expected.narrow(axis, 1, n - 1)):
+        if close(got.narrow(axis, 0, n - 1), expected.narrow(axis, 1, n - 1)):
             return f"it is the reference moved one position earlier along {name}"
     return None
 
 
-def _where(got, expected, names) -> str | None:
-    """Differences confined to a few indices of one dim, or to one side of the diagonal."""
-    if expected.is_floating_point():
-        wrong = ~torch.isclose(got, expected, rtol=RTOL, atol=ATOL, equal_nan=True)
-    else:
-        wrong = got != expected
+def _where(wrong: torch.Tensor, names: DimNames) -> str | None:
+    """Differences (`wrong`: True where they are) confined to a few indices of one dim, or to
+    one side of the diagonal."""
     count, total = int(wrong.sum()), wrong.numel()
     if count == 0:
         return None
